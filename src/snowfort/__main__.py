@@ -1,0 +1,5 @@
+import sys
+
+from snowfort.cli import main
+
+sys.exit(main())

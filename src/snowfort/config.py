@@ -1,0 +1,37 @@
+"""Settings: embedded defaults, overridden by SNOWFORT_* environment variables and CLI flags."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"SNOWFORT_{name}", default)
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = field(default_factory=lambda: _env("HOST", "127.0.0.1"))
+    port: int = field(default_factory=lambda: int(_env("PORT", "8080")))
+    data_dir: Path = field(default_factory=lambda: Path(_env("DATA_DIR", str(Path.home() / ".snowfort"))))
+    admin_user: str = field(default_factory=lambda: _env("ADMIN_USER", "admin"))
+    admin_password: str = field(default_factory=lambda: _env("ADMIN_PASSWORD", "snowfort"))
+    # A SQLAlchemy URL; empty means the SQLite file in the data directory.
+    catalog_url: str = field(default_factory=lambda: _env("CATALOG_URL", ""))
+    account: str = field(default_factory=lambda: _env("ACCOUNT", "SNOWFORT"))
+    session_validity_s: int = field(default_factory=lambda: int(_env("SESSION_VALIDITY", "3600")))
+    master_validity_s: int = field(default_factory=lambda: int(_env("MASTER_VALIDITY", "14400")))
+
+    @property
+    def catalog_database_url(self) -> str:
+        return self.catalog_url or f"sqlite:///{self.data_dir / 'catalog.sqlite'}"
+
+    @property
+    def warehouse_dir(self) -> Path:
+        return self.data_dir / "warehouse"
+
+    @property
+    def stage_dir(self) -> Path:
+        return self.data_dir / "stages"

@@ -1,0 +1,105 @@
+"""Databases: CREATE / ALTER / DROP / SHOW / USE DATABASE. Each one is a DuckDB file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from snowfort import errors
+from snowfort.catalog.store import Obj
+from snowfort.domain import kinds, names, results
+from snowfort.domain.base import Objects
+from snowfort.domain.context import Ctx
+from snowfort.domain.results import CreateMode
+
+
+class Databases(Objects):
+    def create(
+        self, ctx: Ctx, name: str, mode: CreateMode, *, transient: bool = False, comment: str | None = None,
+        retention_time: int = 1, props: dict[str, Any] | None = None,
+    ) -> str:
+        self.require_account(ctx, "CREATE DATABASE")
+        replaced, answer = self.prepare_create(ctx, kinds.DATABASE, 0, name, mode)
+        if answer:
+            return answer
+        owner = self.creating_role(ctx)
+        if replaced:
+            self._drop(replaced)
+        with self.catalog.write() as conn:
+            db = self.catalog.insert(
+                conn, kind="DATABASE", namespace="DATABASE", parent_id=0, name=name, owner_id=owner, comment=comment,
+                props={"kind": "TRANSIENT" if transient else "PERMANENT", "retention_time": retention_time, **(props or {})},
+            )
+            self.catalog.insert(conn, kind="SCHEMA", namespace="SCHEMA", parent_id=db.id, name="PUBLIC", owner_id=owner)
+        self.engine.create_database(db.id, name)
+        self.engine.create_schema(name, "PUBLIC")
+        # Snowflake makes a new database (and its PUBLIC schema) the session's current one.
+        ctx.database, ctx.schema = name, "PUBLIC"
+        return results.created("Database", name)
+
+    def _drop(self, db: Obj) -> None:
+        with self.catalog.write() as conn:
+            self.catalog.delete_tree(conn, db.id)
+        self.engine.drop_database(db.id, db.name)
+
+    def drop(self, ctx: Ctx, name: str, if_exists: bool = False) -> str:
+        db = self.catalog.get("DATABASE", 0, name)
+        if db is None or not self.can_see(ctx, db):
+            if if_exists:
+                return results.already_dropped(name)
+            raise errors.does_not_exist("Database", names.quote(name))
+        self.require(ctx, db, "OWNERSHIP")
+        self._drop(db)
+        if ctx.database == name:
+            ctx.database = ctx.schema = None
+        return results.dropped(name)
+
+    def get(self, ctx: Ctx, name: str) -> Obj:
+        return self.database(ctx, name, usage=False)
+
+    def list(self, ctx: Ctx) -> list[Obj]:
+        return [d for d in self.catalog.list(["DATABASE"]) if self.can_see(ctx, d)]
+
+    def use(self, ctx: Ctx, name: str) -> str:
+        self.database(ctx, name)
+        ctx.database = name
+        ctx.schema = "PUBLIC" if self.catalog.get("SCHEMA", self.catalog.get("DATABASE", 0, name).id, "PUBLIC") else None  # type: ignore[union-attr]
+        return results.OK
+
+    def alter(
+        self, ctx: Ctx, name: str, *, rename: str | None = None, set_values: dict[str, Any] | None = None,
+        unset: list[str] | None = None, if_exists: bool = False,
+    ) -> str:
+        db = self.catalog.get("DATABASE", 0, name)
+        if db is None or not self.can_see(ctx, db):
+            if if_exists:
+                return results.OK
+            raise errors.does_not_exist("Database", names.quote(name))
+        values: dict[str, Any] = {}
+        if rename:
+            self.require(ctx, db, "OWNERSHIP")
+            if self.catalog.get("DATABASE", 0, rename):
+                raise errors.already_exists(rename)
+            values["name"] = rename
+        else:
+            self.require(ctx, db, "MODIFY")
+        props = dict(db.props)
+        for key, value in (set_values or {}).items():
+            if key == "COMMENT":
+                values["comment"] = value
+            elif key == "DATA_RETENTION_TIME_IN_DAYS":
+                props["retention_time"] = int(value)
+            else:
+                props[key.lower()] = value
+        for key in unset or []:
+            if key == "COMMENT":
+                values["comment"] = None
+            else:
+                props.pop(key.lower(), None)
+        values["props"] = props
+        with self.catalog.write() as conn:
+            self.catalog.update(conn, db.id, **values)
+        if rename:
+            self.engine.rename_database(db.id, name, rename)
+            if ctx.database == name:
+                ctx.database = rename
+        return results.OK

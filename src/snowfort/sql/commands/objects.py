@@ -1,0 +1,274 @@
+"""CREATE / ALTER / DROP / USE for users, roles, databases, schemas and warehouses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlglot.tokens import TokenType
+
+from snowfort import errors
+from snowfort.domain import results
+from snowfort.domain.results import CreateMode
+from snowfort.sql.commands import Env, handler
+from snowfort.sql.lexer import Tokens
+from snowfort.sql.result import Result, status
+
+
+@dataclass
+class CreateHead:
+    mode: CreateMode
+    modifiers: set[str]
+
+
+def create_head(t: Tokens, kind: str) -> CreateHead:
+    """CREATE [OR REPLACE] [modifiers] <kind> [IF NOT EXISTS]."""
+    t.expect("CREATE")
+    or_replace = t.accept("OR", "REPLACE")
+    mods: set[str] = set()
+    while t.word() in ("TRANSIENT", "TEMPORARY", "TEMP", "LOCAL", "GLOBAL", "VOLATILE", "SECURE"):
+        mods.add(t.next().text.upper())
+    t.expect(*kind.split())
+    return CreateHead(CreateMode.of(or_replace, t.if_not_exists()), mods)
+
+
+def split_schema(parts: list[str]) -> tuple[str | None, str]:
+    if len(parts) == 1:
+        return None, parts[0]
+    if len(parts) == 2:
+        return parts[0], parts[1]
+    raise errors.syntax_error(f"invalid schema name '{'.'.join(parts)}'")
+
+
+def one_name(parts: list[str]) -> str:
+    if len(parts) != 1:
+        raise errors.syntax_error(f"invalid identifier '{'.'.join(parts)}'")
+    return parts[0]
+
+
+def unset_list(t: Tokens) -> list[str]:
+    keys = [t.next().text.upper()]
+    while t.punct(TokenType.COMMA):
+        keys.append(t.next().text.upper())
+    return keys
+
+
+# -- CREATE ---------------------------------------------------------------------------------
+@handler("CREATE", "DATABASE")
+def create_database(t: Tokens, env: Env) -> Result:
+    head = create_head(t, "DATABASE")
+    name = one_name(t.qualified())
+    if t.is_("CLONE"):
+        raise errors.unsupported("CREATE DATABASE ... CLONE")
+    props = t.properties()
+    comment = props.pop("COMMENT", None)
+    retention = int(props.pop("DATA_RETENTION_TIME_IN_DAYS", 1) or 0)
+    return status(
+        env.domain.databases.create(
+            env.ctx, name, head.mode, transient="TRANSIENT" in head.modifiers, comment=comment,
+            retention_time=retention, props={k.lower(): v for k, v in props.items()},
+        )
+    )
+
+
+@handler("CREATE", "SCHEMA")
+def create_schema(t: Tokens, env: Env) -> Result:
+    head = create_head(t, "SCHEMA")
+    database, name = split_schema(t.qualified())
+    if t.is_("CLONE"):
+        raise errors.unsupported("CREATE SCHEMA ... CLONE")
+    managed = t.accept("WITH", "MANAGED", "ACCESS")
+    props = t.properties()
+    comment = props.pop("COMMENT", None)
+    return status(
+        env.domain.schemas.create(
+            env.ctx, database, name, head.mode, transient="TRANSIENT" in head.modifiers, managed_access=managed,
+            comment=comment, props={k.lower(): v for k, v in props.items()},
+        )
+    )
+
+
+@handler("CREATE", "WAREHOUSE")
+def create_warehouse(t: Tokens, env: Env) -> Result:
+    head = create_head(t, "WAREHOUSE")
+    name = one_name(t.qualified())
+    return status(env.domain.warehouses.create(env.ctx, name, head.mode, t.properties()))
+
+
+@handler("CREATE", "ROLE")
+def create_role(t: Tokens, env: Env) -> Result:
+    head = create_head(t, "ROLE")
+    name = one_name(t.qualified())
+    props = t.properties()
+    return status(env.domain.roles.create(env.ctx, name, head.mode, props.pop("COMMENT", None)))
+
+
+@handler("CREATE", "USER")
+def create_user(t: Tokens, env: Env) -> Result:
+    head = create_head(t, "USER")
+    name = one_name(t.qualified())
+    return status(env.domain.users.create(env.ctx, name, head.mode, t.properties()))
+
+
+# -- DROP -----------------------------------------------------------------------------------
+def drop_head(t: Tokens, kind: str) -> tuple[bool, list[str]]:
+    t.expect("DROP", *kind.split())
+    if_exists = t.if_exists()
+    parts = t.qualified()
+    t.accept("CASCADE") or t.accept("RESTRICT")
+    t.end()
+    return if_exists, parts
+
+
+@handler("DROP", "DATABASE")
+def drop_database(t: Tokens, env: Env) -> Result:
+    if_exists, parts = drop_head(t, "DATABASE")
+    return status(env.domain.databases.drop(env.ctx, one_name(parts), if_exists))
+
+
+@handler("DROP", "SCHEMA")
+def drop_schema(t: Tokens, env: Env) -> Result:
+    if_exists, parts = drop_head(t, "SCHEMA")
+    database, name = split_schema(parts)
+    return status(env.domain.schemas.drop(env.ctx, database, name, if_exists))
+
+
+@handler("DROP", "WAREHOUSE")
+def drop_warehouse(t: Tokens, env: Env) -> Result:
+    if_exists, parts = drop_head(t, "WAREHOUSE")
+    return status(env.domain.warehouses.drop(env.ctx, one_name(parts), if_exists))
+
+
+@handler("DROP", "ROLE")
+def drop_role(t: Tokens, env: Env) -> Result:
+    if_exists, parts = drop_head(t, "ROLE")
+    return status(env.domain.roles.drop(env.ctx, one_name(parts), if_exists))
+
+
+@handler("DROP", "USER")
+def drop_user(t: Tokens, env: Env) -> Result:
+    if_exists, parts = drop_head(t, "USER")
+    return status(env.domain.users.drop(env.ctx, one_name(parts), if_exists))
+
+
+# -- ALTER ----------------------------------------------------------------------------------
+@handler("ALTER", "WAREHOUSE")
+def alter_warehouse(t: Tokens, env: Env) -> Result:
+    t.expect("ALTER", "WAREHOUSE")
+    if_exists = t.if_exists()
+    actions = ("SUSPEND", "RESUME", "ABORT", "SET", "UNSET", "RENAME")
+    # The name is optional (the current warehouse); a name that is itself an action word comes
+    # before another action word.
+    name = None if t.word() in actions and t.word(1) not in actions else one_name(t.qualified())
+    wh = env.domain.warehouses
+    if t.accept("SUSPEND"):
+        return status(wh.alter(env.ctx, name, action="SUSPEND", if_exists=if_exists))
+    if t.accept("RESUME"):
+        if_suspended = t.accept("IF", "SUSPENDED")
+        return status(wh.alter(env.ctx, name, action="RESUME", if_exists=if_exists, if_suspended=if_suspended))
+    if t.accept("ABORT", "ALL", "QUERIES"):
+        return status(wh.alter(env.ctx, name, action="ABORT", if_exists=if_exists))
+    if t.accept("RENAME", "TO"):
+        return status(wh.alter(env.ctx, name, rename=one_name(t.qualified()), if_exists=if_exists))
+    if t.accept("SET"):
+        return status(wh.alter(env.ctx, name, set_values=t.properties(), if_exists=if_exists))
+    if t.accept("UNSET"):
+        return status(wh.alter(env.ctx, name, unset=unset_list(t), if_exists=if_exists))
+    t.fail()
+    raise AssertionError
+
+
+@handler("ALTER", "DATABASE")
+def alter_database(t: Tokens, env: Env) -> Result:
+    t.expect("ALTER", "DATABASE")
+    if_exists = t.if_exists()
+    name = one_name(t.qualified())
+    dbs = env.domain.databases
+    if t.accept("RENAME", "TO"):
+        return status(dbs.alter(env.ctx, name, rename=one_name(t.qualified()), if_exists=if_exists))
+    if t.accept("SET"):
+        return status(dbs.alter(env.ctx, name, set_values=t.properties(), if_exists=if_exists))
+    if t.accept("UNSET"):
+        return status(dbs.alter(env.ctx, name, unset=unset_list(t), if_exists=if_exists))
+    t.fail()
+    raise AssertionError
+
+
+@handler("ALTER", "SCHEMA")
+def alter_schema(t: Tokens, env: Env) -> Result:
+    t.expect("ALTER", "SCHEMA")
+    if_exists = t.if_exists()
+    database, name = split_schema(t.qualified())
+    sch = env.domain.schemas
+    if t.accept("RENAME", "TO"):
+        return status(sch.alter(env.ctx, database, name, rename=t.qualified(), if_exists=if_exists))
+    if t.accept("SET"):
+        return status(sch.alter(env.ctx, database, name, set_values=t.properties(), if_exists=if_exists))
+    if t.accept("UNSET"):
+        return status(sch.alter(env.ctx, database, name, unset=unset_list(t), if_exists=if_exists))
+    for verb, value in (("ENABLE", True), ("DISABLE", False)):
+        if t.accept(verb, "MANAGED", "ACCESS"):
+            return status(sch.alter(env.ctx, database, name, set_values={"MANAGED_ACCESS": value}, if_exists=if_exists))
+    t.fail()
+    raise AssertionError
+
+
+@handler("ALTER", "ROLE")
+def alter_role(t: Tokens, env: Env) -> Result:
+    t.expect("ALTER", "ROLE")
+    if_exists = t.if_exists()
+    name = one_name(t.qualified())
+    roles = env.domain.roles
+    if t.accept("RENAME", "TO"):
+        return status(roles.alter(env.ctx, name, rename=one_name(t.qualified()), if_exists=if_exists))
+    if t.accept("SET"):
+        props = t.properties()
+        return status(roles.alter(env.ctx, name, comment=props.get("COMMENT"), if_exists=if_exists))
+    if t.accept("UNSET"):
+        unset_list(t)
+        return status(roles.alter(env.ctx, name, unset_comment=True, if_exists=if_exists))
+    t.fail()
+    raise AssertionError
+
+
+@handler("ALTER", "USER")
+def alter_user(t: Tokens, env: Env) -> Result:
+    t.expect("ALTER", "USER")
+    if_exists = t.if_exists()
+    name = one_name(t.qualified())
+    users = env.domain.users
+    if t.accept("RENAME", "TO"):
+        return status(users.alter(env.ctx, name, rename=one_name(t.qualified()), if_exists=if_exists))
+    if t.accept("SET"):
+        return status(users.alter(env.ctx, name, set_values=t.properties(), if_exists=if_exists))
+    if t.accept("UNSET"):
+        return status(users.alter(env.ctx, name, unset=unset_list(t), if_exists=if_exists))
+    if t.accept("RESET", "PASSWORD"):
+        return status(results.OK)
+    t.fail()
+    raise AssertionError
+
+
+# -- USE ------------------------------------------------------------------------------------
+@handler("USE")
+def use(t: Tokens, env: Env) -> Result:
+    t.expect("USE")
+    d = env.domain
+    if t.accept("ROLE"):
+        message = d.roles.use(env.ctx, one_name(t.qualified()))
+    elif t.accept("WAREHOUSE"):
+        message = d.warehouses.use(env.ctx, one_name(t.qualified()))
+    elif t.accept("SECONDARY", "ROLES"):
+        t.next()
+        message = results.OK
+    elif t.accept("SCHEMA"):
+        database, name = split_schema(t.qualified())
+        message = d.schemas.use(env.ctx, database, name)
+    else:
+        t.accept("DATABASE")
+        parts = t.qualified()
+        if len(parts) == 2:
+            message = d.schemas.use(env.ctx, parts[0], parts[1])
+        else:
+            message = d.databases.use(env.ctx, one_name(parts))
+    t.end()
+    return status(message)
