@@ -62,12 +62,24 @@ COLUMNS: list[tuple[str, str, list[str]]] = [
     ("dt", "DATE", ["'2024-02-29'", "'1969-12-31'", "'1900-01-01'"]),
     ("dt_far", "DATE", ["'9999-12-31'", "'0001-01-01'", "'1970-01-01'"]),
     ("tm", "TIME", ["'01:02:03.456789'", "'00:00:00'", "'23:59:59.999999'"]),
-    ("ts", "TIMESTAMP", ["'2024-02-29 01:02:03.456789'", "'1969-12-31 23:59:59.5'", "'1900-01-01 00:00:00.000001'"]),
-    ("ts_far", "TIMESTAMP", ["'9999-12-31 23:59:59.999999'", "'0001-01-01 00:00:00'", "'1970-01-01 00:00:00'"]),
+    (
+        "ts",
+        "TIMESTAMP",
+        ["'2024-02-29 01:02:03.456789'", "'1969-12-31 23:59:59.5'", "'1900-01-01 00:00:00.000001'"],
+    ),
+    (
+        "ts_far",
+        "TIMESTAMP",
+        ["'9999-12-31 23:59:59.999999'", "'0001-01-01 00:00:00'", "'1970-01-01 00:00:00'"],
+    ),
     (
         "ts_ns",
         "TIMESTAMP_NS",
-        ["'2024-02-29 01:02:03.123456789'", "'1969-12-31 23:59:59.999999999'", "'1970-01-01 00:00:00.000000001'"],
+        [
+            "'2024-02-29 01:02:03.123456789'",
+            "'1969-12-31 23:59:59.999999999'",
+            "'1970-01-01 00:00:00.000000001'",
+        ],
     ),
     ("ts_ms", "TIMESTAMP_MS", ["'2024-02-29 01:02:03.123'", "'1969-12-31 23:59:59.999'", "'1970-01-01'"]),
     ("ts_s", "TIMESTAMP_S", ["'2024-02-29 01:02:03'", "'1900-01-01 00:00:00'", "'1970-01-01'"]),
@@ -76,7 +88,7 @@ COLUMNS: list[tuple[str, str, list[str]]] = [
         "TIMESTAMPTZ",
         ["'2024-02-29 01:02:03.456789+02'", "'1969-12-31 23:59:59.5+00'", "'2000-06-01 12:00:00-07'"],
     ),
-    ("js", "JSON", ["'{\"b\": 1, \"a\": [1, 2.5, null, \"x\"]}'", "'\"str\"'", "'12345678901234567890123'"]),
+    ("js", "JSON", ['\'{"b": 1, "a": [1, 2.5, null, "x"]}\'', "'\"str\"'", "'12345678901234567890123'"]),
     ("lst", "INTEGER[]", ["[1, 2, NULL]", "[]", "[-1]"]),
     ("lst_txt", "VARCHAR[]", ["['a', 'b\"c']", "[]", "['☃']"]),
     (
@@ -113,11 +125,7 @@ def _select(row: int) -> str:
     return "SELECT " + ", ".join(exprs)
 
 
-QUERY = (
-    "SELECT * EXCLUDE (rn) FROM ("
-    + " UNION ALL ".join(_select(i) for i in range(ROWS))
-    + ") ORDER BY rn"
-)
+QUERY = "SELECT * EXCLUDE (rn) FROM (" + " UNION ALL ".join(_select(i) for i in range(ROWS)) + ") ORDER BY rn"
 
 
 def _duckdb() -> duckdb.DuckDBPyConnection:
@@ -134,7 +142,9 @@ def _to_arrow(relation: Any) -> pa.Table:
 
 def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[SfColumn], pa.Table, list[tuple]]:
     rel = con.sql(sql)
-    columns = [column_from_duckdb(name, duck_type) for name, duck_type in zip(rel.columns, rel.types, strict=True)]
+    columns = [
+        column_from_duckdb(name, duck_type) for name, duck_type in zip(rel.columns, rel.types, strict=True)
+    ]
     return columns, _to_arrow(rel), con.sql(sql).fetchall()
 
 
@@ -145,14 +155,14 @@ def _schema(columns: list[SfColumn]) -> list[ResultMetadataV2]:
     return [ResultMetadataV2.from_column(c.rowtype()) for c in columns]
 
 
-def decode_json(columns: list[SfColumn], rowset: list[list[str | None]], timezone: str = "UTC") -> list[tuple]:
+def decode_json(
+    columns: list[SfColumn], rowset: list[list[str | None]], timezone: str = "UTC"
+) -> list[tuple]:
     # The JSON round trip the server makes: the connector reads the rowset with json.loads.
     rowset = json.loads(json.dumps(rowset))
     converter = SnowflakeConverter()
     converter.set_parameter("TIMEZONE", timezone)
-    converters = [
-        (c.type.upper(), converter.to_python_method(c.type.upper(), c.rowtype())) for c in columns
-    ]
+    converters = [(c.type.upper(), converter.to_python_method(c.type.upper(), c.rowtype())) for c in columns]
     batch = JSONResultBatch.from_data(rowset, len(rowset), _schema(columns), converters, False)
     rows = list(batch.create_iter())
     for row in rows:
@@ -205,9 +215,9 @@ def _floor_micro(value: dt.datetime | None, nanos: int | None) -> dt.datetime | 
     return dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=nanos // 1000)
 
 
-def expected_rows(columns: list[SfColumn], table: pa.Table, duck_rows: list[tuple]) -> list[list[Any]]:
+def expected_rows(table: pa.Table, duck_rows: list[tuple]) -> list[list[Any]]:
     rows = [list(r) for r in duck_rows]
-    for i, col in enumerate(columns):
+    for i in range(table.num_columns):
         arrow_type = table.schema.field(i).type
         if pa.types.is_timestamp(arrow_type) and arrow_type.unit == "ns":
             nanos = table.column(i).cast(pa.int64()).to_pylist()
@@ -287,7 +297,7 @@ def assert_pandas(columns: list[SfColumn], df: Any, table: pa.Table, expected: l
 def all_types() -> tuple[list[SfColumn], pa.Table, list[list[Any]]]:
     con = _duckdb()
     columns, table, duck_rows = run_query(con, QUERY)
-    return columns, table, expected_rows(columns, table, duck_rows)
+    return columns, table, expected_rows(table, duck_rows)
 
 
 def test_query_covers_every_snowflake_type(all_types: Any) -> None:
@@ -588,7 +598,9 @@ def test_declared_time_scales(kind: str, scale: int) -> None:
 
 def test_declared_fixed_scale_on_other_types() -> None:
     con = _duckdb()
-    _, table, _ = run_query(con, "SELECT * FROM (VALUES (1, 1.25::DOUBLE, '7.5'), (NULL, NULL, NULL)) t(a, b, c)")
+    _, table, _ = run_query(
+        con, "SELECT * FROM (VALUES (1, 1.25::DOUBLE, '7.5'), (NULL, NULL, NULL)) t(a, b, c)"
+    )
     columns = [
         SfColumn("a", "fixed", precision=10, scale=2),
         SfColumn("b", "fixed", precision=10, scale=2),
@@ -608,7 +620,9 @@ def test_text_rendered_types() -> None:
     columns, table, _ = run_query(con, sql)
     assert [c.type for c in columns] == ["text"] * 6
     rows = decode_json(columns, json_rowset(columns, table))
-    assert rows == [("a", "1 year 2 months 3 days 04:05:06.789", "-01:30:00", "12345678901234567890123", "-5", "123")]
+    assert rows == [
+        ("a", "1 year 2 months 3 days 04:05:06.789", "-01:30:00", "12345678901234567890123", "-5", "123")
+    ]
     assert decode_arrow_rows(columns, arrow_rowset_base64(columns, table), 1) == rows
 
 
@@ -621,7 +635,8 @@ def test_variant_from_non_json_text_is_a_json_string() -> None:
 def test_multiple_chunks_and_record_batches() -> None:
     con = _duckdb()
     columns, table, duck_rows = run_query(
-        con, "SELECT i::BIGINT a, i::VARCHAR b, i / 4 c, TIMESTAMP '2020-01-01' + to_seconds(i) d FROM range(10) r(i)"
+        con,
+        "SELECT i::BIGINT a, i::VARCHAR b, i / 4 c, TIMESTAMP '2020-01-01' + to_seconds(i) d FROM range(10) r(i)",
     )
     chunked = pa.Table.from_batches(table.to_batches(max_chunksize=3))
     assert chunked.column(0).num_chunks > 1
@@ -697,7 +712,18 @@ def test_speed_100k_rows(capsys: pytest.CaptureFixture[str]) -> None:
             best = min(best, time.perf_counter() - start)
         timings[label] = best
     with capsys.disabled():
-        print(f"\n100k x 3 rows: json_rowset {timings['json'] * 1000:.1f} ms, arrow_rowset_base64 {timings['arrow'] * 1000:.1f} ms")
+        print(
+            f"\n100k x 3 rows: json_rowset {timings['json'] * 1000:.1f} ms, arrow_rowset_base64 {timings['arrow'] * 1000:.1f} ms"
+        )
     # Loose bounds: they only catch a fall back to per-cell Python.
     assert timings["json"] < 1.0
     assert timings["arrow"] < 0.25
+
+
+def test_sub_microsecond_scale_truncates_nanoseconds() -> None:
+    con = _duckdb()
+    _, table, _ = run_query(con, "SELECT TIMESTAMP_NS '2024-01-01 00:00:00.123456789' AS x")
+    columns = [SfColumn("x", "timestamp_ntz", scale=7)]
+    assert json_rowset(columns, table) == [["1704067200.1234567"]]
+    df = decode_arrow_pandas(columns, arrow_rowset_base64(columns, table), 1)
+    assert df["x"].iloc[0] == pd.Timestamp("2024-01-01 00:00:00.1234567")

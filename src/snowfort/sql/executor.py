@@ -414,6 +414,14 @@ class Executor:
             for key, part in zip(("catalog", "db", "this"), qualified, strict=True):
                 target.set(key, exp.to_identifier(part, quoted=True))
             tree.set("replace", replace)
+            query = tree.args.get("expression")
+            if schema_node is not None and query is not None and kind.name == "TABLE":
+                # DuckDB takes a column list or AS SELECT, not both: create, then fill.
+                tree.set("expression", None)
+                self._duck(env, self._prepare(env, tree, target, None))
+                fill = exp.insert(query, target.copy())
+                self._duck(env, self._prepare(env, fill, fill.this, None))
+                return
             self._duck(env, self._prepare(env, tree, target, None))
 
         props: dict[str, Any] = {}

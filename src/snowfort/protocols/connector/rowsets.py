@@ -485,8 +485,12 @@ def _json_fixed(col: SfColumn, arr: pa.Array) -> pa.Array:
     if pa.types.is_integer(arr.type):
         if scale == 0:
             return arr.cast(pa.string())
-        q, r = _floor_divmod(arr.cast(pa.int64()), 10**scale)
-        return _fixed_point_text(q, r, scale)
+        if scale >= 7:
+            q, r = _floor_divmod(arr.cast(pa.int64()), 10**scale)
+            return _fixed_point_text(q, r, scale)
+        # Cheaper than the arithmetic above, and exact: Arrow prints decimals of scale <= 6
+        # in plain notation.
+        arr = _reinterpret(arr.cast(pa.decimal128(38, 0)), pa.decimal128(38, scale))
     text = arr.cast(pa.string())
     if scale < 7:
         return text
@@ -500,7 +504,8 @@ def _json_fixed(col: SfColumn, arr: pa.Array) -> pa.Array:
 def _json_real(col: SfColumn, arr: pa.Array) -> pa.Array:
     # Arrow prints the shortest round-trip form, and "inf"/"-inf" like Snowflake; only NaN differs.
     text = arr.cast(pa.string())
-    return pc.if_else(pc.is_nan(arr), "NaN", text)
+    nan = pc.is_nan(arr)
+    return pc.if_else(nan, "NaN", text) if pc.any(nan).as_py() else text
 
 
 def _json_boolean(col: SfColumn, arr: pa.Array) -> pa.Array:
@@ -582,6 +587,9 @@ def json_rowset(columns: Sequence[SfColumn], table: pa.Table) -> list[list[str |
         cells = []
         for col, data in zip(columns, sf.columns, strict=True):
             encode = _TO_JSON[col.type]
+            if data.num_chunks == 1:
+                cells.append(encode(col, data.chunks[0]).to_pylist())
+                continue
             values: list[str | None] = []
             for chunk in data.chunks:
                 values.extend(encode(col, chunk).to_pylist())
