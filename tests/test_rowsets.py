@@ -636,7 +636,9 @@ def test_multiple_chunks_and_record_batches() -> None:
     con = _duckdb()
     columns, table, duck_rows = run_query(
         con,
-        "SELECT i::BIGINT a, i::VARCHAR b, i / 4 c, TIMESTAMP '2020-01-01' + to_seconds(i) d FROM range(10) r(i)",
+        "SELECT i::BIGINT a, i::VARCHAR b, i / 4 c, TIMESTAMP '2020-01-01' + to_seconds(i) d,"
+        " (i / 4)::DECIMAL(10,2) e, CASE WHEN i % 3 = 0 THEN NULL ELSE -i END f,"
+        " i::HUGEINT * 10000000000000000000000 g, [i] h FROM range(10) r(i)",
     )
     chunked = pa.Table.from_batches(table.to_batches(max_chunksize=3))
     assert chunked.column(0).num_chunks > 1
@@ -647,6 +649,11 @@ def test_multiple_chunks_and_record_batches() -> None:
     assert len(decode_arrow_pandas(columns, b64, 10)) == 10
     batch = table.to_batches()[0]
     assert json_rowset(columns, batch) == json_rowset(columns, table)
+    # Slices keep an offset into their buffers, which the reinterpreting casts must respect.
+    part = chunked.slice(4, 5)
+    assert_rows(columns, decode_json(columns, json_rowset(columns, part)), expected[4:9], "json slice")
+    b64 = arrow_rowset_base64(columns, part)
+    assert_rows(columns, decode_arrow_rows(columns, b64, 5), expected[4:9], "arrow slice")
 
 
 def test_empty_results() -> None:

@@ -285,6 +285,7 @@ class Executor:
         tree = transforms.qualify_tables(tree, resolve)
         tree = transforms.uppercase_identifiers(tree)
         tree = transforms.json_types(tree)
+        tree = transforms.clock_functions(tree)
         if used_tables:
             self.domain.warehouses.ensure_running(env.ctx)
         cursor = self._cursor(env)

@@ -176,3 +176,18 @@ def result_scans(tree: exp.Expression, register: Callable[[str], str]) -> exp.Ex
 
 def quoted_name(parts: list[str]) -> str:
     return ".".join(names.dq(p) for p in parts)
+
+
+def clock_functions(tree: exp.Expression) -> exp.Expression:
+    """CURRENT_DATE / CURRENT_TIME as DuckDB keywords bind to a same-named alias; compute them
+    from CURRENT_TIMESTAMP instead."""
+
+    def rewrite(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.CurrentDate):
+            return exp.cast(exp.CurrentTimestamp(), exp.DataType.Type.DATE)
+        if isinstance(node, (exp.CurrentTime, exp.Localtime)):
+            local = exp.cast(exp.CurrentTimestamp(), exp.DataType.Type.TIMESTAMP)
+            return exp.cast(local, exp.DataType.Type.TIME)
+        return node
+
+    return tree.transform(rewrite, copy=False)

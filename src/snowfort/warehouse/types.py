@@ -91,8 +91,9 @@ class SfColumn:
         if self.byte_length is not None:
             return self.byte_length
         if self.type == "text":
-            # Snowflake stores up to 4 bytes per character, capped at the 16 MB maximum.
-            return min(4 * self.effective_length, MAX_TEXT_LENGTH)  # type: ignore[operator]
+            # Snowflake reserves up to 4 bytes per character, capped at the 16 MB maximum.
+            length = MAX_TEXT_LENGTH if self.length is None else self.length
+            return min(4 * length, MAX_TEXT_LENGTH)
         if self.type == "binary":
             return self.effective_length
         return None

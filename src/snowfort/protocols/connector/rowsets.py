@@ -8,9 +8,10 @@ for pandas/Arrow fetches, and converter.py for JSON):
 * every field carries string metadata ``logicalType`` (upper case), ``precision``, ``scale``,
   ``charLength`` and ``byteLength``. The C++ reads ``scale``/``precision`` with ``std::stoi``
   and would crash on a missing key, so they are always present;
-* FIXED: int8..int64 holding the unscaled value, or decimal128 when it does not fit.
-  Snowflake prefers integers; the pandas path turns scaled integers into float64 (as against
-  real Snowflake), while decimal128 would become Python ``Decimal`` objects;
+* FIXED: int8..int64 holding the unscaled value, or decimal128 when some value needs more
+  than 64 bits. Snowflake prefers integers too, and it matters for pandas: the table path
+  turns scaled integers into float64 (as with real Snowflake), decimal128 into ``Decimal``
+  objects;
 * TIME: int64 in units of 10^-scale since midnight;
 * TIMESTAMP_NTZ/LTZ: int64 in units of 10^-scale when scale <= 6, otherwise a struct
   {epoch: int64 seconds, fraction: int32 nanoseconds}. The pandas path reads the struct only
@@ -44,7 +45,6 @@ from snowfort.warehouse.types import SfColumn
 
 __all__ = ["arrow_rowset_base64", "json_rowset", "to_snowflake_arrow"]
 
-_NANOS_PER_SECOND = 10**9
 _UNITS_PER_SECOND = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
 _UTC_NAMES = frozenset(
     {"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Z", "+00:00", "+0000", "Etc/Universal", "Universal", "Zulu"}
@@ -183,16 +183,23 @@ def _std_json_default(value: Any) -> Any:
     return _json_default(value)
 
 
-def _dump_json(value: Any) -> str:
-    """Snowflake's rendering of a semi-structured value: 2-space indent, sorted keys."""
+def _dump_json(value: Any, pretty: bool = True) -> str:
+    """Snowflake's rendering of a semi-structured value: 2-space indent, sorted keys.
+
+    ``pretty=False`` gives compact JSON, for nested values shown in a TEXT column.
+    """
     try:
-        return orjson.dumps(value, default=_json_default, option=_JSON_OPTIONS).decode()
+        options = _JSON_OPTIONS if pretty else orjson.OPT_NON_STR_KEYS
+        return orjson.dumps(value, default=_json_default, option=options).decode()
     except (orjson.JSONEncodeError, TypeError):
         # orjson rejects integers beyond 64 bits (e.g. HUGEINT inside a struct).
+        indent = 2 if pretty else None
         try:
-            return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=_std_json_default)
+            return json.dumps(
+                value, indent=indent, sort_keys=pretty, ensure_ascii=False, default=_std_json_default
+            )
         except TypeError:  # keys of mixed types cannot be sorted
-            return json.dumps(value, indent=2, ensure_ascii=False, default=_std_json_default)
+            return json.dumps(value, indent=indent, ensure_ascii=False, default=_std_json_default)
 
 
 def _reformat_json_text(text: str) -> str:
@@ -285,12 +292,7 @@ def _sf_text(col: SfColumn, data: pa.ChunkedArray) -> pa.ChunkedArray:
         return _per_cell(data, lambda v: _interval_text(v.months, v.days, v.nanoseconds), pa.string())
     if pa.types.is_nested(t):
         # Compact JSON: a nested value shown as text, not as a VARIANT.
-        return _per_cell(
-            data,
-            lambda v: orjson.dumps(v, default=_json_default, option=orjson.OPT_NON_STR_KEYS).decode(),
-            pa.string(),
-            maps_as_pydicts="lossy",
-        )
+        return _per_cell(data, lambda v: _dump_json(v, pretty=False), pa.string(), maps_as_pydicts="lossy")
     try:
         return data.cast(pa.string())
     except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
@@ -388,6 +390,8 @@ def _sf_timestamp(col: SfColumn, data: pa.ChunkedArray) -> pa.ChunkedArray:
     data = _plain(data)
 
     def convert(arr: pa.Array) -> pa.Array:
+        # NTZ keeps the wall-clock time of zoned input; LTZ/TZ keep the instant, and naive
+        # input counts as UTC for them.
         epoch, sub, per_second = _timestamp_parts(arr, wall_clock=kind == "timestamp_ntz")
         if kind == "timestamp_tz":
             zone = _tz_offsets(arr)
@@ -580,9 +584,10 @@ def _gc_paused() -> Iterator[None]:
 
 def json_rowset(columns: Sequence[SfColumn], table: pa.Table) -> list[list[str | None]]:
     """The ``rowset`` of a JSON result: rows of strings (or None), encoded per column type."""
-    sf = to_snowflake_arrow(columns, table)
+    table = _as_table(table)
     if not columns:
-        return [[] for _ in range(sf.num_rows)]
+        return [[] for _ in range(table.num_rows)]
+    sf = to_snowflake_arrow(columns, table)
     with _gc_paused():
         cells = []
         for col, data in zip(columns, sf.columns, strict=True):
@@ -603,9 +608,10 @@ def json_rowset(columns: Sequence[SfColumn], table: pa.Table) -> list[list[str |
 def arrow_rowset_base64(columns: Sequence[SfColumn], table: pa.Table) -> str:
     """The ``rowsetBase64`` of an Arrow result: a base64 Arrow IPC stream.
 
-    An empty result is sent as "" (what Snowflake sends, too): the connector then builds an
-    empty table from ``rowtype``. Only a non-zero ``total`` with an empty rowset makes it
-    re-fetch the result.
+    An empty result is sent as "", which needs no Arrow work: connectors 4.x and 5.x then
+    build the empty result (and fetch_pandas_all's empty frame) from ``rowtype``. The
+    response's ``total`` must then be 0: a non-zero ``total`` with an empty rowset makes the
+    client re-fetch the result.
     """
     table = _as_table(table)
     if not columns or table.num_rows == 0:
