@@ -515,6 +515,7 @@ def main(argv: list[str] | None = None) -> int:
         log.error("--servers takes fakesnow and/or snowfort")
         return 2
 
+    load_at_start = os.getloadavg()[0]
     work = Path(tempfile.mkdtemp(prefix="snowfort-bench-"))
     servers: list[Server] = []
     problems: list[str] = []
@@ -658,9 +659,14 @@ def main(argv: list[str] | None = None) -> int:
         if not any(p.startswith(name) for p in problems):
             problems.append(f"{name}: not run")
 
+    if load_at_start > 0.5:
+        problems.append(
+            f"the machine was busy: load average {load_at_start:.2f} at the start; figures are noisy, re-run when idle"
+        )
     client = version_in(Path(sys.executable), "snowflake-connector-python")
     context = [
-        f"commit {git_rev()}; {platform.node()}: {os.cpu_count()} cores, {cpu_model()}",
+        f"commit {git_rev()}; {platform.node()}: {os.cpu_count()} cores, {cpu_model()};"
+        f" load average {load_at_start:.2f} at the start",
         f"client: Python {platform.python_version()}, {client} (one process, both servers)",
         f"fakesnow venv: {version_in(FAKESNOW_VENV / 'bin' / 'python', 'fakesnow', 'duckdb', 'sqlglot')}",
         f"snowfort: {version_in(Path(sys.executable), 'snowfort', 'duckdb', 'sqlglot')}",
@@ -719,7 +725,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         shutil.rmtree(work, ignore_errors=True)
     complete = all(len(m.values) == len(wanted) for m in metrics)
-    return 0 if complete and not problems else 1
+    every_server = len(servers) == len(wanted) and all(s.ok for s in servers)
+    return 0 if complete and every_server else 1
 
 
 if __name__ == "__main__":

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import Server
+
+pytestmark = pytest.mark.connector5
 
 
 def test_restart_keeps_objects_rows_and_sessions(fresh_server: Server) -> None:

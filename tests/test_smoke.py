@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+pytestmark = pytest.mark.connector5
+
 
 def test_select_one(cur: Any) -> None:
     cur.execute("select 1")

@@ -107,6 +107,12 @@ _KEPT_PARAMETERS = {"QUERY_TAG", "TIMEZONE", "AUTOCOMMIT", "PYTHON_CONNECTOR_QUE
                     "MULTI_STATEMENT_COUNT", "CLIENT_SESSION_KEEP_ALIVE"}
 
 
+async def not_found(request: Request, exc: Exception) -> JSONResponse:
+    # Clients parse error bodies as JSON (snowflake.core raises on anything else).
+    log.warning("no route: %s %s", request.method, request.url.path)
+    return JSONResponse({"code": "404", "message": f"Not found: {request.url.path}", "error_code": "390404"}, 404)
+
+
 async def health(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", "service": "snowfort"})
 
@@ -122,4 +128,8 @@ def build_app(settings: Settings) -> Starlette:
         finally:
             sf.close()
 
-    return Starlette(routes=[Route("/snowfort/health", health), *connector.routes], lifespan=lifespan)
+    return Starlette(
+        routes=[Route("/snowfort/health", health), *connector.routes],
+        exception_handlers={404: not_found},
+        lifespan=lifespan,
+    )

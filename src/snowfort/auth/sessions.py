@@ -120,7 +120,7 @@ class SessionStore:
             raise errors.session_gone()
         return session
 
-    def renew(self, master_token: str | None, old_session_token: str | None, request_type: str) -> Tokens:
+    def renew(self, master_token: str | None, old_session_token: str | None, request_type: str) -> tuple[int, Tokens]:
         if not master_token:
             raise errors.session_gone()
         hit = self._lookup(master_token)
@@ -132,7 +132,7 @@ class SessionStore:
         if request_type.upper() == "RENEW" and old_session_token:
             self._forget(old_session_token)
         tokens = self._mint(session_id, master=False)
-        return Tokens(tokens.session_token, master_token, tokens.validity, int(expires_at - time.time()))
+        return session_id, Tokens(tokens.session_token, master_token, tokens.validity, int(expires_at - time.time()))
 
     def _forget(self, token: str) -> None:
         digest = token_hash(token)

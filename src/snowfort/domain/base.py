@@ -119,7 +119,12 @@ class Base:
 
     def require(self, ctx: Ctx, obj: Obj, *privileges: str) -> None:
         if not self.has_privilege(ctx, obj, *privileges):
-            raise errors.insufficient_privileges(kinds.KINDS[obj.kind].lower, self.display_name(obj))
+            raise self.denied(obj)
+
+    def denied(self, obj: Obj) -> errors.SnowflakeError:
+        """003001 on an object the role can see: Snowflake names it by its own name alone, unquoted
+        and unqualified ("Insufficient privileges to operate on table 'ORDERS'.")."""
+        return errors.insufficient_privileges(kinds.KINDS[obj.kind].lower, obj.name)
 
     # -- resolution ------------------------------------------------------------------------
     def display_name(self, obj: Obj) -> str:

@@ -100,7 +100,7 @@ class Grants(Objects):
             return
         if obj is None:
             raise errors.insufficient_privileges("account", self.settings.account)
-        raise errors.insufficient_privileges(kinds.KINDS[obj.kind].lower, self.display_name(obj))
+        raise self.denied(obj)
 
     # -- privileges ------------------------------------------------------------------------
     def grant_privileges(
@@ -162,7 +162,7 @@ class Grants(Objects):
             raise errors.syntax_error("OWNERSHIP cannot be granted on the account.")
         grantee = self._grantee_role(role)
         if not (self.owns(ctx, obj) or self.has_account_privilege(ctx, "MANAGE GRANTS")):
-            raise errors.insufficient_privileges(kinds.KINDS[obj.kind].lower, self.display_name(obj))
+            raise self.denied(obj)
         with self.catalog.write() as conn:
             # COPY CURRENT GRANTS keeps the other grants on the object; REVOKE drops them.
             if revoke_current_grants:
@@ -182,7 +182,7 @@ class Grants(Objects):
 
     def _may_grant_role(self, ctx: Ctx, role: Obj) -> None:
         if not (self.owns(ctx, role) or self.has_account_privilege(ctx, "MANAGE GRANTS")):
-            raise errors.insufficient_privileges("role", names.quote(role.name))
+            raise errors.insufficient_privileges("role", role.name)
 
     def grant_role(self, ctx: Ctx, role: str, grantee_kind: str, grantee: str) -> str:
         granted = self._grantee_role(role)
@@ -243,7 +243,7 @@ class Grants(Objects):
         target = self._grantee_role(role)
         if not (self.current_role_id(ctx) == target.id or target.id in self.roles_of(ctx)
                 or self.owns(ctx, target) or self.has_account_privilege(ctx, "MANAGE GRANTS")):
-            raise errors.insufficient_privileges("role", names.quote(target.name))
+            raise errors.insufficient_privileges("role", target.name)
         rows: list[GrantRow] = []
         for obj in self.catalog.list(list(kinds.KINDS)):
             if obj.owner_id == target.id:
@@ -261,7 +261,7 @@ class Grants(Objects):
     def to_user(self, ctx: Ctx, user: str) -> list[RoleGrantRow]:
         target = self._grantee("USER", user)
         if target.id != ctx.user_id and not (self.owns(ctx, target) or self.has_account_privilege(ctx, "MANAGE GRANTS")):
-            raise errors.insufficient_privileges("user", names.quote(target.name))
+            raise errors.insufficient_privileges("user", target.name)
         return [
             RoleGrantRow(rg.created_on, self._role_name(rg.role_id), "USER", target.name, self._role_name(rg.granted_by_id))
             for rg in self.catalog.role_grants(grantee_kind="USER", grantee_id=target.id)

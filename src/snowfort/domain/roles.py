@@ -46,7 +46,7 @@ class Roles(Objects):
         if name in SYSTEM_ROLES:
             raise errors.SnowflakeError("003020", "42501", f"{errors.ACCESS}Cannot drop system role '{name}'.", 403)
         if not (self.owns(ctx, role) or self.has_account_privilege(ctx, "MANAGE GRANTS")):
-            raise errors.insufficient_privileges("role", names.quote(name))
+            raise errors.insufficient_privileges("role", name)
         with self.catalog.write() as conn:
             # Snowflake hands what the dropped role owned to the role that dropped it.
             self.catalog.transfer_ownership(conn, role.id, self.current_role_id(ctx))
@@ -105,7 +105,7 @@ class Roles(Objects):
             raise errors.SnowflakeError(
                 "003013",
                 "42501",
-                f"{errors.ACCESS}Requested role '{names.quote(name)}' is not assigned to the executing user. "
+                f"{errors.ACCESS}Requested role '{names.quote(name)}' is not assigned to the executing user.  "
                 "Specify another role to activate.",
                 403,
             )

@@ -19,20 +19,25 @@ def duck_name(ref: SchemaRef, name: str) -> str:
 
 class Tables(Objects):
     def resolve(self, ctx: Ctx, parts: list[str], *privileges: str) -> tuple[SchemaRef, Obj]:
-        """A table or view named in a statement; missing and invisible look the same (002003)."""
+        """A table or view named in a statement; missing and invisible look the same (002003).
+
+        A missing or invisible database or schema is reported as such, as Snowflake does
+        ("Database 'X' does not exist or not authorized."); another session's temporary table
+        does not exist for this one."""
         shown = ".".join(names.quote(p) for p in parts)
-        try:
-            ref, name = self.schema_of(ctx, parts)
-        except errors.SnowflakeError as exc:
-            if exc.code == "002003":
-                raise errors.object_does_not_exist(shown) from None
-            raise
+        ref, name = self.schema_of(ctx, parts)
         obj = self.catalog.get("TABLE", ref.schema.id, name)
-        if obj is None or not self.can_see(ctx, obj):
+        if obj is None or not self.visible(ctx, obj):
             raise errors.object_does_not_exist(shown)
         if privileges and not self.has_privilege(ctx, obj, *privileges):
-            raise errors.insufficient_privileges(kinds.KINDS[obj.kind].lower, self.display_name(obj))
+            raise self.denied(obj)
         return ref, obj
+
+    def visible(self, ctx: Ctx, obj: Obj) -> bool:
+        """Seen by the session: a temporary table only by the session that made it."""
+        if obj.props.get("temporary") and obj.props.get("session_id") != ctx.session_id:
+            return False
+        return self.can_see(ctx, obj)
 
     def create(
         self, ctx: Ctx, parts: list[str], kind: kinds.Kind, mode: CreateMode, build: Callable[[tuple[str, str, str], bool], None],
@@ -124,7 +129,7 @@ class Tables(Objects):
         out = []
         for db, sc in schemas:
             for obj in self.catalog.list(wanted, sc.id):
-                if self.can_see(ctx, obj):
+                if self.visible(ctx, obj):
                     out.append((db, sc, obj))
         return out
 

@@ -120,7 +120,7 @@ class Users(Objects):
                 return results.already_dropped(name)
             raise errors.does_not_exist("User", names.quote(name))
         if not (self.owns(ctx, user) or self.has_account_privilege(ctx, "MANAGE GRANTS")):
-            raise errors.insufficient_privileges("user", names.quote(name))
+            raise errors.insufficient_privileges("user", name)
         with self.catalog.write() as conn:
             self.catalog.delete_tree(conn, user.id)
         return results.dropped(name)

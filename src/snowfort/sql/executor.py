@@ -314,11 +314,9 @@ class Executor:
             rel = cursor.sql(sql)
             columns = [column_from_duckdb(n, t) for n, t in zip(rel.columns, rel.types, strict=True)]
             return Result(columns, pa.table({c.name: pa.array([], pa.string()) for c in columns}), SELECT)
-        cursor.execute(sql)
-        description = cursor.description or []
-        table = cursor.to_arrow_table()
-        columns = [column_from_duckdb(d[0], d[1]) for d in description]
-        return Result(columns, table, SELECT)
+        rel = cursor.sql(sql)
+        columns = [column_from_duckdb(n, t) for n, t in zip(rel.columns, rel.types, strict=True)]
+        return Result(columns, rel.to_arrow_table(), SELECT)
 
     def _dml(self, env: Env, tree: exp.Expression, describe_only: bool) -> Result:
         target_node = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this

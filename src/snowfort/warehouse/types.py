@@ -236,6 +236,11 @@ def duckdb_text_cast(duck_type: Any) -> str | None:
 # --- Arrow -------------------------------------------------------------------------------
 
 
+def _is_any(t: pa.DataType, *predicates: str) -> bool:
+    # View types are missing from older pyarrow releases, which pyproject still allows.
+    return any((check := getattr(pa.types, name, None)) is not None and check(t) for name in predicates)
+
+
 def column_from_arrow(name: str, arrow_type: pa.DataType) -> SfColumn:
     """Map an Arrow type (e.g. of a DuckDB Arrow result) to a Snowflake column type.
 
@@ -268,22 +273,11 @@ def column_from_arrow(name: str, arrow_type: pa.DataType) -> SfColumn:
         return SfColumn(name, "time")
     if pa.types.is_timestamp(t):
         return SfColumn(name, "timestamp_tz" if t.tz else "timestamp_ntz")
-    if (
-        pa.types.is_list(t)
-        or pa.types.is_large_list(t)
-        or pa.types.is_fixed_size_list(t)
-        or pa.types.is_list_view(t)
-        or pa.types.is_large_list_view(t)
-    ):
+    if _is_any(t, "is_list", "is_large_list", "is_fixed_size_list", "is_list_view", "is_large_list_view"):
         return SfColumn(name, "array")
     if pa.types.is_struct(t) or pa.types.is_map(t):
         return SfColumn(name, "object")
-    if (
-        pa.types.is_binary(t)
-        or pa.types.is_large_binary(t)
-        or pa.types.is_fixed_size_binary(t)
-        or pa.types.is_binary_view(t)
-    ):
+    if _is_any(t, "is_binary", "is_large_binary", "is_fixed_size_binary", "is_binary_view"):
         return SfColumn(name, "binary")
     # strings, NULL, intervals, durations, unions and anything else.
     return SfColumn(name, "text")

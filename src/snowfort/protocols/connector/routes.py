@@ -118,7 +118,9 @@ async def token_request(request: Request) -> JSONResponse:
     sf = app_of(request)
     try:
         body = await body_json(request)
-        tokens = sf.sessions.renew(token_of(request), body.get("oldSessionToken"), str(body.get("requestType") or "RENEW"))
+        session_id, tokens = sf.sessions.renew(
+            token_of(request), body.get("oldSessionToken"), str(body.get("requestType") or "RENEW")
+        )
     except SnowflakeError as exc:
         return fail(exc)
     return ok({
@@ -128,7 +130,7 @@ async def token_request(request: Request) -> JSONResponse:
         "validityInSecondsMT": tokens.master_validity,
         "validityInSeconds": tokens.validity,
         "masterValidityInSeconds": tokens.master_validity,
-        "sessionId": None,
+        "sessionId": session_id,
     })
 
 
@@ -298,7 +300,7 @@ async def query_result(request: Request) -> JSONResponse:
 
 async def monitoring(request: Request) -> JSONResponse:
     sf = app_of(request)
-    query_id = request.path_params["query_id"]
+    query_id = request.path_params["query_id"].strip("/")
     try:
         session = sf.sessions.authenticate(token_of(request))
     except SnowflakeError as exc:
@@ -350,6 +352,7 @@ routes = [
     Route("/queries/v1/query-request", query_request, methods=["POST"]),
     Route("/queries/v1/abort-request", abort_request, methods=["POST"]),
     Route("/queries/{query_id}/result", query_result, methods=["GET"]),
-    Route("/monitoring/queries/{query_id}", monitoring, methods=["GET"]),
+    # Connector 5.x asks for /monitoring/queries//<id> (two slashes): take any path.
+    Route("/monitoring/queries/{query_id:path}", monitoring, methods=["GET"]),
     Route("/telemetry/send", telemetry, methods=["POST"]),
 ]

@@ -99,6 +99,15 @@ def _plain(data: pa.ChunkedArray) -> pa.ChunkedArray:
     return data
 
 
+def _is_any(t: pa.DataType, *predicates: str) -> bool:
+    # View types are missing from older pyarrow releases, which pyproject still allows.
+    return any((check := getattr(pa.types, name, None)) is not None and check(t) for name in predicates)
+
+
+_STRING_TYPES = ("is_string", "is_large_string", "is_string_view")
+_BINARY_TYPES = ("is_binary", "is_large_binary", "is_fixed_size_binary", "is_binary_view")
+
+
 def _is_utc(tz: str | None) -> bool:
     return tz is None or tz in _UTC_NAMES
 
@@ -162,8 +171,10 @@ def _interval_text(months: int, days: int, nanos: int) -> str:
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
-        # Keep every digit: a float would round large or long decimals.
-        return orjson.Fragment(format(value, "f"))
+        # Keep every digit: a float would round large or long decimals. (orjson < 3.9.15
+        # has no Fragment.)
+        fragment = getattr(orjson, "Fragment", None)
+        return float(value) if fragment is None else fragment(format(value, "f"))
     if isinstance(value, bytes | bytearray | memoryview):
         return bytes(value).hex().upper()
     if isinstance(value, pa.MonthDayNano):
@@ -276,14 +287,9 @@ def _sf_text(col: SfColumn, data: pa.ChunkedArray) -> pa.ChunkedArray:
         return _sf_text(col, data.cast(t.value_type))
     if pa.types.is_null(t):
         return pa.chunked_array([pa.nulls(len(data), pa.string())])
-    if pa.types.is_large_string(t) or pa.types.is_string_view(t):
+    if _is_any(t, *_STRING_TYPES):
         return data.cast(pa.string())
-    if (
-        pa.types.is_binary(t)
-        or pa.types.is_large_binary(t)
-        or pa.types.is_fixed_size_binary(t)
-        or pa.types.is_binary_view(t)
-    ):
+    if _is_any(t, *_BINARY_TYPES):
         try:
             return data.cast(pa.string())
         except pa.ArrowInvalid:  # not UTF-8
@@ -304,7 +310,7 @@ def _sf_semi_structured(col: SfColumn, data: pa.ChunkedArray) -> pa.ChunkedArray
     t = data.type
     if pa.types.is_null(t):
         return pa.chunked_array([pa.nulls(len(data), pa.string())])
-    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
+    if _is_any(t, *_STRING_TYPES):
         return _per_cell(data, _reformat_json_text, pa.string())
     return _per_cell(data, _dump_json, pa.string(), maps_as_pydicts="lossy")
 

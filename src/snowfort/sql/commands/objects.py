@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from sqlglot.tokens import TokenType
 
 from snowfort import errors
-from snowfort.domain import results
+from snowfort.domain import names, results
 from snowfort.domain.results import CreateMode
 from snowfort.sql.commands import Env, handler
-from snowfort.sql.lexer import Tokens
+from snowfort.sql.lexer import STRINGS, Tokens
 from snowfort.sql.result import Result, status
 
 
@@ -43,6 +43,29 @@ def one_name(parts: list[str]) -> str:
     if len(parts) != 1:
         raise errors.syntax_error(f"invalid identifier '{'.'.join(parts)}'")
     return parts[0]
+
+
+# User properties whose value names an object: a bare name resolves upper-cased like any identifier.
+USER_NAME_PROPERTIES = {"DEFAULT_ROLE", "DEFAULT_WAREHOUSE", "DEFAULT_NAMESPACE", "DEFAULT_SECONDARY_ROLES"}
+
+
+def user_properties(t: Tokens) -> dict[str, object]:
+    """`KEY = value` pairs of CREATE/ALTER USER; `default_role = r1` stores R1, `"r1"` stays r1."""
+    props: dict[str, object] = {}
+    t.accept("WITH")
+    while not t.at_end():
+        key = t.next().text.upper()
+        if not t.punct(TokenType.EQ):
+            t.i -= 1
+            t.fail()
+        tok = t.peek()
+        bare = tok is not None and tok.token_type not in STRINGS and tok.token_type != TokenType.IDENTIFIER
+        value = t.value()
+        if key in USER_NAME_PROPERTIES and bare and isinstance(value, str):
+            value = ".".join(names.quote(names.normalize(part)) for part in names.split(value))
+        props[key] = value
+        t.punct(TokenType.COMMA)
+    return props
 
 
 def unset_list(t: Tokens) -> list[str]:
@@ -106,7 +129,7 @@ def create_role(t: Tokens, env: Env) -> Result:
 def create_user(t: Tokens, env: Env) -> Result:
     head = create_head(t, "USER")
     name = one_name(t.qualified())
-    return status(env.domain.users.create(env.ctx, name, head.mode, t.properties()))
+    return status(env.domain.users.create(env.ctx, name, head.mode, user_properties(t)))
 
 
 # -- DROP -----------------------------------------------------------------------------------
@@ -239,7 +262,7 @@ def alter_user(t: Tokens, env: Env) -> Result:
     if t.accept("RENAME", "TO"):
         return status(users.alter(env.ctx, name, rename=one_name(t.qualified()), if_exists=if_exists))
     if t.accept("SET"):
-        return status(users.alter(env.ctx, name, set_values=t.properties(), if_exists=if_exists))
+        return status(users.alter(env.ctx, name, set_values=user_properties(t), if_exists=if_exists))
     if t.accept("UNSET"):
         return status(users.alter(env.ctx, name, unset=unset_list(t), if_exists=if_exists))
     if t.accept("RESET", "PASSWORD"):

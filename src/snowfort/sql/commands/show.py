@@ -429,7 +429,7 @@ def describe_container(t: Tokens, env: Env) -> Result:
     if kind == "SCHEMA":
         ref = d.schemas.get(env.ctx, parts[0] if len(parts) == 2 else None, parts[-1])
         return rows_result(cols, [[o.created_on, o.name, o.kind] for o in d.catalog.list(["TABLE", "VIEW"], ref.schema.id)
-                                  if d.base.can_see(env.ctx, o)])
+                                  if d.tables.visible(env.ctx, o)])
     if kind == "WAREHOUSE":
         wh = d.warehouses.get(env.ctx, parts[-1])
         return rows_result(cols, [[wh.created_on, wh.name, "WAREHOUSE"]])
@@ -458,10 +458,26 @@ GRANT_ON_COLUMNS = [
     ("granted_to", "text"), ("grantee_name", "text"), ("grant_option", "text"), ("granted_by_role_type", "text"),
     ("granted_by", "text"),
 ]
+# SHOW GRANTS TO ROLE: the ON shape without granted_by_role_type (only SHOW GRANTS ON has it).
+GRANT_TO_COLUMNS = [c for c in GRANT_ON_COLUMNS if c[0] != "granted_by_role_type"]
 ROLE_GRANT_COLUMNS = [
     ("created_on", "timestamp_ltz"), ("role", "text"), ("granted_to", "text"), ("grantee_name", "text"),
     ("granted_by", "text"),
 ]
+# SHOW GRANTS [TO USER u] since the 2025_01 behaviour change (bundle 1803): the TO ROLE columns plus
+# `role`. A role granted to the user is a USAGE grant on that ROLE, `role` naming it.
+USER_GRANT_COLUMNS = [
+    ("created_on", "timestamp_ltz"), ("privilege", "text"), ("granted_on", "text"), ("name", "text"),
+    ("role", "text"), ("granted_to", "text"), ("grantee_name", "text"), ("grant_option", "text"),
+    ("granted_by", "text"),
+]
+
+
+def user_grants(rows: list[Any]) -> Result:
+    return rows_result(USER_GRANT_COLUMNS, [
+        [r.created_on, "USAGE", "ROLE", r.role, r.role, r.granted_to, r.grantee_name, "false", r.granted_by]
+        for r in rows
+    ])
 
 
 @handler("SHOW", "GRANTS")
@@ -469,8 +485,7 @@ def show_grants(t: Tokens, env: Env) -> Result:
     t.expect("SHOW", "GRANTS")
     g = env.domain.grants
     if t.at_end():
-        rows = g.to_user(env.ctx, env.ctx.user_name)
-        return rows_result(ROLE_GRANT_COLUMNS, [[r.created_on, r.role, r.granted_to, r.grantee_name, r.granted_by] for r in rows])
+        return user_grants(g.to_user(env.ctx, env.ctx.user_name))
     if t.accept("OF", "ROLE"):
         role = t.ident()
         t.end()
@@ -479,13 +494,16 @@ def show_grants(t: Tokens, env: Env) -> Result:
     if t.accept("TO", "USER"):
         user = t.ident()
         t.end()
-        rows = g.to_user(env.ctx, user)
-        return rows_result(ROLE_GRANT_COLUMNS, [[r.created_on, r.role, r.granted_to, r.grantee_name, r.granted_by] for r in rows])
+        return user_grants(g.to_user(env.ctx, user))
     if t.accept("TO"):
         t.accept("ROLE")
         role = t.ident()
         t.end()
-        grant_rows = g.to_role(env.ctx, role)
+        return rows_result(GRANT_TO_COLUMNS, [
+            [r.created_on, r.privilege, r.granted_on, r.name, r.granted_to, r.grantee_name, tf(r.grant_option),
+             r.granted_by]
+            for r in g.to_role(env.ctx, role)
+        ])
     else:
         t.expect("ON")
         kind = securable_kind(t)
