@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,6 +22,7 @@ from alembic.config import Config
 from snowfort.catalog.tables import account, objects, privilege_grants, role_grants, session_tokens, sessions
 
 ACCOUNT_ID = 0  # object_id of the account in privilege_grants
+_MISS = object()
 
 
 @dataclass
@@ -105,6 +106,7 @@ class Catalog:
         self._generation = itertools.count(1)
         self.generation = 0
         self._lock = threading.RLock()
+        self._cache: dict[tuple[Any, ...], Any] = {}
         self._migrate()
 
     def _migrate(self) -> None:
@@ -115,15 +117,32 @@ class Catalog:
             command.upgrade(cfg, "head")
 
     @contextmanager
-    def write(self) -> Iterator[sa.Connection]:
+    def write(self, *, objects_changed: bool = True) -> Iterator[sa.Connection]:
         # One writer at a time in-process: SQLite would serialise anyway, and the generation bump
-        # must follow the commit.
+        # (which empties the read cache) must follow the commit.
         with self._lock, self.engine.begin() as conn:
             yield conn
-        self.generation = next(self._generation)
+        if objects_changed:
+            self.generation = next(self._generation)
+            self._cache.clear()
+
+    def _cached(self, key: tuple[Any, ...], load: Callable[[], Any]) -> Any:
+        """Reads of objects and grants are memoised until the next write. One process owns the
+        catalog; replicas sharing PostgreSQL will need a change feed here instead."""
+        generation = self.generation
+        hit = self._cache.get(key, _MISS)
+        if hit is not _MISS:
+            return hit
+        value = load()
+        if generation == self.generation:
+            self._cache[key] = value
+        return value
 
     # -- objects ---------------------------------------------------------------------------
     def get(self, namespace: str, parent_id: int, name: str) -> Obj | None:
+        return self._cached(("get", namespace, parent_id, name), lambda: self._get(namespace, parent_id, name))
+
+    def _get(self, namespace: str, parent_id: int, name: str) -> Obj | None:
         with self.engine.connect() as conn:
             row = conn.execute(
                 sa.select(objects).where(
@@ -133,11 +152,18 @@ class Catalog:
         return _obj(row) if row else None
 
     def get_by_id(self, object_id: int) -> Obj | None:
+        return self._cached(("id", object_id), lambda: self._get_by_id(object_id))
+
+    def _get_by_id(self, object_id: int) -> Obj | None:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(objects).where(objects.c.id == object_id)).first()
         return _obj(row) if row else None
 
     def list(self, kinds: Iterable[str], parent_id: int | None = None) -> list[Obj]:
+        kinds = tuple(kinds)
+        return list(self._cached(("list", kinds, parent_id), lambda: self._list(kinds, parent_id)))
+
+    def _list(self, kinds: tuple[str, ...], parent_id: int | None) -> list[Obj]:
         query = sa.select(objects).where(objects.c.kind.in_(list(kinds)))
         if parent_id is not None:
             query = query.where(objects.c.parent_id == parent_id)
@@ -196,6 +222,10 @@ class Catalog:
     def role_grants(
         self, *, role_id: int | None = None, grantee_kind: str | None = None, grantee_id: int | None = None
     ) -> list[RoleGrant]:
+        key = ("role_grants", role_id, grantee_kind, grantee_id)
+        return list(self._cached(key, lambda: self._role_grants(role_id, grantee_kind, grantee_id)))
+
+    def _role_grants(self, role_id: int | None, grantee_kind: str | None, grantee_id: int | None) -> list[RoleGrant]:
         query = sa.select(role_grants)
         if role_id is not None:
             query = query.where(role_grants.c.role_id == role_id)
@@ -211,6 +241,9 @@ class Catalog:
 
     def all_role_to_role_edges(self) -> list[tuple[int, int]]:
         """(grantee role, granted role) pairs: the whole role hierarchy in one read."""
+        return list(self._cached(("edges",), self._edges))
+
+    def _edges(self) -> list[tuple[int, int]]:
         with self.engine.connect() as conn:
             rows = conn.execute(
                 sa.select(role_grants.c.grantee_id, role_grants.c.role_id).where(role_grants.c.grantee_kind == "ROLE")
@@ -253,6 +286,10 @@ class Catalog:
     def privilege_grants(
         self, *, object_id: int | None = None, grantee_ids: Iterable[int] | None = None
     ) -> list[PrivilegeGrant]:
+        ids = None if grantee_ids is None else tuple(sorted(grantee_ids))
+        return list(self._cached(("grants", object_id, ids), lambda: self._privilege_grants(object_id, ids)))
+
+    def _privilege_grants(self, object_id: int | None, grantee_ids: tuple[int, ...] | None) -> list[PrivilegeGrant]:
         query = sa.select(privilege_grants)
         if object_id is not None:
             query = query.where(privilege_grants.c.object_id == object_id)
@@ -311,15 +348,15 @@ class Catalog:
 
     # -- sessions --------------------------------------------------------------------------
     def save_session(self, session_id: int, user_id: int, state: dict[str, Any], created_at: float) -> None:
-        with self.write() as conn:
+        with self.write(objects_changed=False) as conn:
             conn.execute(sa.insert(sessions).values(id=session_id, user_id=user_id, state=state, created_at=created_at))
 
     def update_session_state(self, session_id: int, state: dict[str, Any]) -> None:
-        with self.write() as conn:
+        with self.write(objects_changed=False) as conn:
             conn.execute(sa.update(sessions).where(sessions.c.id == session_id).values(state=state))
 
     def delete_session(self, session_id: int) -> None:
-        with self.write() as conn:
+        with self.write(objects_changed=False) as conn:
             conn.execute(sa.delete(session_tokens).where(session_tokens.c.session_id == session_id))
             conn.execute(sa.delete(sessions).where(sessions.c.id == session_id))
 
@@ -328,7 +365,7 @@ class Catalog:
             return conn.execute(sa.select(sessions.c.id).where(sessions.c.id == session_id)).first() is not None
 
     def add_token(self, token_hash: str, session_id: int, kind: str, expires_at: float) -> None:
-        with self.write() as conn:
+        with self.write(objects_changed=False) as conn:
             conn.execute(
                 sa.insert(session_tokens).values(
                     token_hash=token_hash, session_id=session_id, kind=kind, expires_at=expires_at
@@ -336,7 +373,7 @@ class Catalog:
             )
 
     def remove_token(self, token_hash: str) -> None:
-        with self.write() as conn:
+        with self.write(objects_changed=False) as conn:
             conn.execute(sa.delete(session_tokens).where(session_tokens.c.token_hash == token_hash))
 
     def find_token(self, token_hash: str) -> tuple[dict[str, Any], dict[str, Any]] | None:

@@ -225,7 +225,10 @@ class Executor:
             except IndexError:
                 return transforms.literal("")
 
-        roles = [r.name for r in self.domain.catalog.list(["ROLE"]) if self.domain.roles.user_has_role(ctx.user_id, r.id)]
+        def available_roles(_node: exp.Expression) -> exp.Expression:
+            roles = [r.name for r in self.domain.catalog.list(["ROLE"]) if self.domain.roles.user_has_role(ctx.user_id, r.id)]
+            return transforms.literal(json.dumps(roles))
+
         return {
             "CURRENT_USER": ctx.user_name,
             "CURRENT_ROLE": ctx.role,
@@ -239,7 +242,7 @@ class Executor:
             "CURRENT_REGION": "SNOWFORT_LOCAL",
             "CURRENT_SESSION": str(env.session.id),
             "CURRENT_CLIENT": "snowfort",
-            "CURRENT_AVAILABLE_ROLES": json.dumps(roles),
+            "CURRENT_AVAILABLE_ROLES": available_roles,
             "CURRENT_SECONDARY_ROLES": json.dumps({"roles": "", "value": ""}),
             "CURRENT_IP_ADDRESS": "127.0.0.1",
             "LAST_QUERY_ID": last_query_id,
