@@ -19,6 +19,7 @@ from snowfort.auth.sessions import Session, SessionStore, Tokens
 from snowfort.catalog.store import Catalog
 from snowfort.config import Settings
 from snowfort.domain import Domain, names
+from snowfort.domain.context import Ctx
 from snowfort.protocols.connector import routes as connector
 from snowfort.protocols.connector.queries import QueryLog
 from snowfort.sql.executor import Executor
@@ -69,10 +70,9 @@ class Snowfort:
                     "your local system administrator, or attempt to login with another role, e.g. PUBLIC.",
                 )
             wanted_role = "PUBLIC"
-        session, tokens = self.sessions.create(user.id, user.name, {"role": wanted_role, "params": {
-            str(k).upper(): v for k, v in session_parameters.items() if str(k).upper() in _KEPT_PARAMETERS
-        }})
-        ctx = session.ctx
+        params = {str(k).upper(): v for k, v in session_parameters.items() if str(k).upper() in _KEPT_PARAMETERS}
+        ctx = Ctx(session_id=SessionStore.new_id(), user_id=user.id, user_name=user.name, role=wanted_role,
+                  params=params)
         namespace = str(user.props.get("default_namespace") or "")
         db_name = _normalize(database) or (_normalize(names.split(namespace)[0]) if namespace else None)
         schema_name = _normalize(schema) or (
@@ -88,7 +88,7 @@ class Snowfort:
         with contextlib.suppress(errors.SnowflakeError):
             if wh_name:
                 d.warehouses.use(ctx, wh_name)
-        self.sessions.persist(session)
+        session, tokens = self.sessions.create(ctx)
         return session, tokens
 
     def logout(self, session: Session) -> None:

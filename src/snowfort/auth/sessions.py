@@ -61,25 +61,27 @@ class SessionStore:
         self._tokens: dict[str, tuple[int, str, float]] = {}
         self._lock = threading.Lock()
 
-    def create(self, ctx_user_id: int, user_name: str, state: dict) -> tuple[Session, Tokens]:
-        session_id = secrets.randbelow(2**53 - 1) + 1
-        ctx = Ctx(session_id=session_id, user_id=ctx_user_id, user_name=user_name)
-        _apply_state(ctx, state)
-        session = Session(ctx=ctx, created_at=time.time(), saved_state=ctx.state())
-        self.catalog.save_session(session_id, ctx_user_id, {"user_name": user_name, **ctx.state()}, session.created_at)
-        with self._lock:
-            self._sessions[session_id] = session
-        return session, self._mint(session_id, master=True)
+    @staticmethod
+    def new_id() -> int:
+        return secrets.randbelow(2**53 - 1) + 1
 
-    def _mint(self, session_id: int, master: bool) -> Tokens:
+    def create(self, ctx: Ctx) -> tuple[Session, Tokens]:
+        """Store a new session for a prepared context, with its session and master tokens (one write)."""
         now = time.time()
+        session = Session(ctx=ctx, created_at=now, saved_state=ctx.state())
+        token, master = new_token("ver:1-hint:"), new_token("ver:1-hint-master:")
+        rows = [(token_hash(token), "SESSION", now + self.validity_s), (token_hash(master), "MASTER", now + self.master_validity_s)]
+        self.catalog.save_session(ctx.session_id, ctx.user_id, {"user_name": ctx.user_name, **ctx.state()}, now, rows)
+        with self._lock:
+            self._sessions[ctx.session_id] = session
+            for digest, kind, expires_at in rows:
+                self._tokens[digest] = (ctx.session_id, kind, expires_at)
+        return session, Tokens(token, master, self.validity_s, self.master_validity_s)
+
+    def _mint(self, session_id: int) -> Tokens:
         token = new_token("ver:1-hint:")
-        self._add(token, session_id, "SESSION", now + self.validity_s)
-        master_token = ""
-        if master:
-            master_token = new_token("ver:1-hint-master:")
-            self._add(master_token, session_id, "MASTER", now + self.master_validity_s)
-        return Tokens(token, master_token, self.validity_s, self.master_validity_s)
+        self._add(token, session_id, "SESSION", time.time() + self.validity_s)
+        return Tokens(token, "", self.validity_s, self.master_validity_s)
 
     def _add(self, token: str, session_id: int, kind: str, expires_at: float) -> None:
         digest = token_hash(token)
@@ -131,7 +133,7 @@ class SessionStore:
             raise errors.master_expired()
         if request_type.upper() == "RENEW" and old_session_token:
             self._forget(old_session_token)
-        tokens = self._mint(session_id, master=False)
+        tokens = self._mint(session_id)
         return session_id, Tokens(tokens.session_token, master_token, tokens.validity, int(expires_at - time.time()))
 
     def _forget(self, token: str) -> None:

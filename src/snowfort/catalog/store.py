@@ -347,9 +347,19 @@ class Catalog:
         return conn.execute(sa.delete(privilege_grants).where(*where)).rowcount
 
     # -- sessions --------------------------------------------------------------------------
-    def save_session(self, session_id: int, user_id: int, state: dict[str, Any], created_at: float) -> None:
+    def save_session(
+        self, session_id: int, user_id: int, state: dict[str, Any], created_at: float,
+        tokens: list[tuple[str, str, float]],
+    ) -> None:
+        """A new session and its tokens ((hash, kind, expires_at) each) in one transaction."""
         with self.write(objects_changed=False) as conn:
             conn.execute(sa.insert(sessions).values(id=session_id, user_id=user_id, state=state, created_at=created_at))
+            for digest, kind, expires_at in tokens:
+                conn.execute(
+                    sa.insert(session_tokens).values(
+                        token_hash=digest, session_id=session_id, kind=kind, expires_at=expires_at
+                    )
+                )
 
     def update_session_state(self, session_id: int, state: dict[str, Any]) -> None:
         with self.write(objects_changed=False) as conn:
