@@ -19,6 +19,14 @@ import pytest
 # The connector probes cloud metadata endpoints at login unless told not to.
 os.environ.setdefault("SNOWFLAKE_DISABLE_PLATFORM_DETECTION", "true")
 
+# Under connector 5.x (the second CI run) these modules test 4.x internals or need Snowpark,
+# which pins the connector below 5: they are not collected there at all.
+try:
+    from snowflake.connector import __version__ as _connector_version
+except ImportError:  # pragma: no cover
+    _connector_version = "0"
+collect_ignore = ["test_rowsets.py", "test_connector4.py", "test_snowpark.py"] if _connector_version.startswith("5") else []
+
 ADMIN_USER = "admin"
 ADMIN_PASSWORD = "snowfort"
 

@@ -346,7 +346,7 @@ def test_tutorial_setup_with_ownership_transfer(server: Any, account: Account) -
             assert status(cur, sql) == OK
         assert (conn.role, conn.database, conn.schema, conn.warehouse) == (test_role, db, "PUBLIC", wh)
         assert status(cur, "CREATE SCHEMA IF NOT EXISTS data_schema") == "Schema DATA_SCHEMA successfully created."
-        assert conn.schema == "DATA_SCHEMA" or conn.schema == "PUBLIC"  # the connector keeps what it had
+        assert conn.schema == "DATA_SCHEMA"
         cur.execute("select current_schema()")
         assert cur.fetchall() == [("DATA_SCHEMA",)]
         cur.execute("create table echo (msg varchar)")
