@@ -219,3 +219,46 @@ def test_connect_with_role_not_granted(server: Server) -> None:
 
 def test_connector_module_version() -> None:
     assert snowflake.connector.__version__.split(".")[0] in ("4", "5")
+
+
+def test_snowflake_core_root_reaches_the_rest_door(conn: Any) -> None:
+    """Root(conn) sends SYSTEM$CLIENT_VERSION_INFO over SQL, then speaks REST on the same host.
+    The REST resources come with the next issue; today a call must come back as a JSON error."""
+    from snowflake.core import Root
+    from snowflake.core.exceptions import NotFoundError
+
+    root = Root(conn)
+    with pytest.raises(NotFoundError):
+        root.databases["NO_SUCH_DATABASE"].fetch()
+
+
+def test_timeout_cancels_a_running_query(conn: Any) -> None:
+    with conn.cursor() as cur:
+        started = time.monotonic()
+        with pytest.raises(ProgrammingError) as err:
+            # The connector sends abort-request after the timeout; the server interrupts DuckDB.
+            cur.execute("select count(*) from range(100000000000) a", timeout=1)
+        assert err.value.errno == 604
+        assert time.monotonic() - started < 15
+        cur.execute("select 'still here'")
+        assert cur.fetchone() == ("still here",)
+
+
+def test_retried_request_runs_once(server: Server, conn: Any, db: str) -> None:
+    with conn.cursor() as cur:
+        cur.execute(f"create table {db}.public.counter (n int)")
+    body = json.dumps({"sqlText": f"insert into {db}.public.counter values (1)"}).encode()
+    first = post(server, "/queries/v1/query-request?requestId=abc-123", body, conn.rest.token)
+    retry = post(server, "/queries/v1/query-request?requestId=abc-123&retryCount=1", body, conn.rest.token)
+    assert first["data"]["queryId"] == retry["data"]["queryId"]
+    with conn.cursor() as cur:
+        cur.execute(f"select count(*) from {db}.public.counter")
+        assert cur.fetchone() == (1,)
+
+
+def test_session_timezone(server: Server) -> None:
+    with server.connect() as conn, conn.cursor() as cur:
+        cur.execute("alter session set timezone = 'America/Los_Angeles'")
+        cur.execute("select current_timestamp()")
+        stamp = cur.fetchone()[0]
+        assert stamp.utcoffset() in (dt.timedelta(hours=-8), dt.timedelta(hours=-7))

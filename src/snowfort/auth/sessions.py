@@ -37,6 +37,7 @@ class Session:
     history: list[str] = field(default_factory=list)
     # The session's own DuckDB connection, opened on first use.
     duck: Any = None
+    duck_timezone: str = "UTC"
 
     @property
     def id(self) -> int:

@@ -155,19 +155,35 @@ class Grants(Objects):
         return results.OK
 
     def grant_ownership(
-        self, ctx: Ctx, kind: str, parts: list[str], role: str, *, revoke_current_grants: bool = False
+        self, ctx: Ctx, kind: str, parts: list[str], role: str, *, revoke_current_grants: bool = False,
+        copy_current_grants: bool = False,
     ) -> str:
+        """Snowflake's rules: the other grants on the object block the transfer unless the statement
+        says what becomes of them; COPY keeps them (granted by the new owner from then on), REVOKE
+        drops them. A role, or a move to the role that owns the object already, is never blocked."""
         obj = self.securable(ctx, kind, parts)
         if obj is None:
             raise errors.syntax_error("OWNERSHIP cannot be granted on the account.")
         grantee = self._grantee_role(role)
         if not (self.owns(ctx, obj) or self.has_account_privilege(ctx, "MANAGE GRANTS")):
             raise self.denied(obj)
+        current = [g for g in self.catalog.privilege_grants(object_id=obj.id) if g.privilege != "OWNERSHIP"]
+        if current and not (revoke_current_grants or copy_current_grants) and obj.kind != "ROLE" \
+                and obj.owner_id != grantee.id:
+            first = min(current, key=lambda g: (self._role_name(g.grantee_id), g.privilege))
+            raise errors.SnowflakeError(
+                "003036", "23001",
+                f"SQL execution error: Dependent grant of privilege '{first.privilege}' on securable "
+                f"'{self.display_name(obj)}' to role '{self._role_name(first.grantee_id)}' exists.  It must be revoked "
+                "first.  More than one dependent grant may exist: use 'SHOW GRANTS' command to view them.  To revoke "
+                "all dependent grants while transferring object ownership, use convenience command 'GRANT OWNERSHIP "
+                "ON <target_objects> TO <target_role> REVOKE CURRENT GRANTS'.",
+            )
         with self.catalog.write() as conn:
-            # COPY CURRENT GRANTS keeps the other grants on the object; REVOKE drops them.
-            if revoke_current_grants:
-                for g in self.catalog.privilege_grants(object_id=obj.id):
-                    self.catalog.remove_privilege_grant(conn, obj.id, g.privilege, g.grantee_id)
+            for g in current:
+                self.catalog.remove_privilege_grant(conn, obj.id, g.privilege, g.grantee_id)
+                if copy_current_grants:
+                    self.catalog.add_privilege_grant(conn, obj.id, g.privilege, g.grantee_id, g.grant_option, grantee.id)
             self.catalog.update(conn, obj.id, owner_id=grantee.id)
         return results.OK
 

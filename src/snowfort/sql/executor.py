@@ -299,6 +299,16 @@ class Executor:
     def _cursor(self, env: Env) -> duckdb.DuckDBPyConnection:
         if env.session.duck is None:
             env.session.duck = self.domain.engine.cursor()
+            env.session.duck_timezone = "UTC"
+            env.session.duck.execute("SET TimeZone = 'UTC'")
+        # ALTER SESSION SET TIMEZONE reaches DuckDB, which computes CURRENT_TIMESTAMP and casts.
+        timezone = str(parameter_value(env.ctx.params, "TIMEZONE"))
+        if timezone != env.session.duck_timezone:
+            try:
+                env.session.duck.execute("SET TimeZone = ?", [timezone])
+            except duckdb.Error:
+                raise errors.invalid_value(f"invalid value '{timezone}' for parameter 'TIMEZONE'") from None
+            env.session.duck_timezone = timezone
         return env.session.duck
 
     def _duck(self, env: Env, sql: str) -> duckdb.DuckDBPyConnection:

@@ -242,11 +242,14 @@ async def query_request(request: Request) -> JSONResponse:
         log.exception("bad query request")
         return fail(unexpected(exc), query_id)
 
-    record = QueryRecord(query_id=query_id, session_id=session.id, sql=sql)
-    sf.queries.add(record)
-    task = asyncio.ensure_future(run_query(sf, session, record, sql, bindings, describe_only, params))
-    sf.background.add(task)
-    task.add_done_callback(sf.background.discard)
+    request_id = request.query_params.get("requestId")
+    record = sf.queries.by_request(request_id)
+    if record is None or record.session_id != session.id or record.sql != sql:
+        record = QueryRecord(query_id=query_id, session_id=session.id, sql=sql)
+        sf.queries.add(record, request_id)
+        task = asyncio.ensure_future(run_query(sf, session, record, sql, bindings, describe_only, params))
+        sf.background.add(task)
+        task.add_done_callback(sf.background.discard)
     if async_exec:
         return pending(record, "333334")
     try:
@@ -331,11 +334,10 @@ async def abort_request(request: Request) -> JSONResponse:
         body = await body_json(request)
     except SnowflakeError as exc:
         return fail(exc)
-    if session.duck is not None:
-        session.duck.interrupt()
-    query_id = body.get("requestId") or ""
-    record = sf.queries.get(str(query_id))
-    if record is not None and not record.done.is_set():
+    record = sf.queries.by_request(str(body.get("requestId") or "")) or sf.queries.get(str(body.get("requestId") or ""))
+    if record is not None and record.session_id == session.id and not record.done.is_set():
+        if session.duck is not None:
+            session.duck.interrupt()
         record.finish(None, SnowflakeError("000604", "57014", "SQL execution canceled"))
     return ok({})
 

@@ -93,13 +93,11 @@ def grant(t: Tokens, env: Env) -> Result:
     if grantee_kind != "ROLE":
         raise errors.unsupported("granting privileges to a user")
     if privileges == ["OWNERSHIP"]:
-        revoke = False
-        if t.accept("REVOKE", "CURRENT", "GRANTS"):
-            revoke = True
-        else:
-            t.accept("COPY", "CURRENT", "GRANTS")
+        revoke = t.accept("REVOKE", "CURRENT", "GRANTS")
+        copy = not revoke and t.accept("COPY", "CURRENT", "GRANTS")
         t.end()
-        return status(g.grant_ownership(env.ctx, kind, parts, role, revoke_current_grants=revoke))
+        return status(g.grant_ownership(env.ctx, kind, parts, role, revoke_current_grants=revoke,
+                                        copy_current_grants=copy))
     option = t.accept("WITH", "GRANT", "OPTION")
     t.end()
     return status(g.grant_privileges(env.ctx, privileges, kind, parts, role, option))
