@@ -6,11 +6,12 @@ run in the 4.x environment only (they carry no connector5 mark)."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from decimal import Decimal
 
 import pytest
 from conftest import Server
-from snowflake.connector.errors import NotSupportedError
+from snowflake.connector.errors import NotSupportedError, ProgrammingError
 
 
 def test_json_when_the_session_asks(server: Server) -> None:
@@ -30,3 +31,16 @@ def test_heartbeat_keeps_session(server: Server) -> None:
         with conn.cursor() as cur:
             cur.execute("select 1")
             assert cur.fetchone() == (1,)
+
+
+def test_timeout_cancels_a_running_query(server: Server) -> None:
+    # Connector 4.x implements `timeout=` on the client: it sends abort-request when it runs out.
+    with server.connect() as conn, conn.cursor() as cur:
+        started = time.monotonic()
+        with pytest.raises(ProgrammingError) as err:
+            # The connector sends abort-request after the timeout; the server interrupts DuckDB.
+            cur.execute("select count(*) from range(100000000000) a", timeout=1)
+        assert err.value.errno == 604
+        assert time.monotonic() - started < 15
+        cur.execute("select 'still here'")
+        assert cur.fetchone() == ("still here",)

@@ -232,13 +232,14 @@ def test_snowflake_core_root_reaches_the_rest_door(conn: Any) -> None:
         root.databases["NO_SUCH_DATABASE"].fetch()
 
 
-def test_timeout_cancels_a_running_query(conn: Any) -> None:
-    with conn.cursor() as cur:
+def test_statement_timeout_cancels(server: Server) -> None:
+    with server.connect() as conn, conn.cursor() as cur:
+        cur.execute("alter session set statement_timeout_in_seconds = 1")
         started = time.monotonic()
         with pytest.raises(ProgrammingError) as err:
-            # The connector sends abort-request after the timeout; the server interrupts DuckDB.
-            cur.execute("select count(*) from range(100000000000) a", timeout=1)
-        assert err.value.errno == 604
+            cur.execute("select count(*) from range(100000000000) a")
+        assert err.value.errno == 630
+        assert "timeout of 1 second(s)" in err.value.msg
         assert time.monotonic() - started < 15
         cur.execute("select 'still here'")
         assert cur.fetchone() == ("still here",)

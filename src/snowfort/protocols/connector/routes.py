@@ -270,6 +270,19 @@ async def run_query(
             finally:
                 sf.sessions.persist(session)
 
+    timeout = statement_timeout(session, params)
+    timer = None
+    if timeout:
+        def expire() -> None:
+            if not record.done.is_set():
+                if session.duck is not None:
+                    session.duck.interrupt()
+                record.finish(None, SnowflakeError(
+                    "000630", "57014",
+                    f"Statement reached its statement or warehouse timeout of {timeout} second(s) and was canceled.",
+                ))
+
+        timer = asyncio.get_running_loop().call_later(timeout, expire)
     try:
         result = await to_thread.run_sync(work, limiter=sf.limiter)
     except SnowflakeError as exc:
@@ -279,6 +292,19 @@ async def run_query(
         record.finish(None, unexpected(exc))
     else:
         record.finish(result, None)
+    finally:
+        if timer is not None:
+            timer.cancel()
+
+
+def statement_timeout(session: Session, params: dict[str, Any]) -> int:
+    """STATEMENT_TIMEOUT_IN_SECONDS from the request (connector 5.x sends `timeout=` so) or the
+    session; 0 means none."""
+    value = params.get("STATEMENT_TIMEOUT_IN_SECONDS", session.ctx.params.get("STATEMENT_TIMEOUT_IN_SECONDS", 0))
+    try:
+        return max(int(value), 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 async def query_result(request: Request) -> JSONResponse:
