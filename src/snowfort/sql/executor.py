@@ -87,7 +87,18 @@ def split_statements(sql: str) -> list[str]:
     return out
 
 
+STATEMENT_STARTS = {
+    "SELECT", "WITH", "INSERT", "UPDATE", "DELETE", "MERGE", "CREATE", "DROP", "ALTER", "TRUNCATE", "VALUES",
+    "(", "SHOW", "DESCRIBE", "DESC", "USE", "GRANT", "REVOKE", "BEGIN", "START", "COMMIT", "ROLLBACK", "CALL",
+    "EXPLAIN", "PUT", "GET", "LIST", "LS", "REMOVE", "RM", "COPY", "UNDROP", "EXECUTE", "SET", "UNSET",
+}
+
+
 def parse_error(exc: ParseError | TokenError, sql: str) -> errors.SnowflakeError:
+    words = sql.split()
+    if words and words[0].upper() not in STATEMENT_STARTS:
+        # Snowflake names the first word when a statement starts with something it does not know.
+        return errors.syntax_error(f"syntax error line 1 at position 0 unexpected '{words[0]}'.")
     if isinstance(exc, ParseError) and exc.errors:
         err = exc.errors[0]
         near = (err.get("highlight") or "").strip() or "<EOF>"
@@ -195,8 +206,12 @@ class Executor:
             return self._create(env, tree, sql)
         if isinstance(tree, exp.Drop) and str(tree.args.get("kind", "")).upper() in ("TABLE", "VIEW"):
             kind = kinds.KINDS[str(tree.args["kind"]).upper()]
-            table = tree.this
-            return status(self.domain.tables.drop(env.ctx, transforms.table_parts(table), kind, bool(tree.args.get("exists"))))
+            tables = tree.args.get("tables") or [tree.this]
+            if len(tables) != 1:
+                raise errors.syntax_error("DROP takes one table or view name.")
+            return status(
+                self.domain.tables.drop(env.ctx, transforms.table_parts(tables[0]), kind, bool(tree.args.get("exists")))
+            )
         if isinstance(tree, exp.Alter) and str(tree.args.get("kind", "")).upper() in ("TABLE", "VIEW"):
             return self._alter(env, tree)
         if isinstance(tree, exp.TruncateTable):
@@ -208,7 +223,7 @@ class Executor:
         if isinstance(tree, (exp.Insert, exp.Update, exp.Delete, exp.Merge)):
             return self._dml(env, tree, describe_only)
         if isinstance(tree, (exp.Query, exp.Values)):
-            return self._select(env, tree, describe_only)
+            return self._select(env, tree, describe_only, sql)
         raise errors.syntax_error(f"syntax error line 1 at position 0 unexpected '{sql.split()[0]}'.")
 
     # -- translation -----------------------------------------------------------------------
@@ -253,7 +268,7 @@ class Executor:
 
     def _prepare(
         self, env: Env, tree: exp.Expression, target: exp.Table | None, target_privilege: str | None,
-        needs_warehouse: list[bool] | None = None,
+        needs_warehouse: list[bool] | None = None, source: str | None = None,
     ) -> str:
         """Apply the rewrites and return DuckDB SQL; `target` is the statement's written table."""
         used_tables = needs_warehouse if needs_warehouse is not None else []
@@ -281,7 +296,7 @@ class Executor:
             registered[name] = kept[1].table
             return name
 
-        tree = transforms.name_projections(tree)
+        tree = transforms.name_projections(tree, source)
         tree = transforms.values_columns(tree)
         tree = transforms.session_functions(tree, self._session_values(env))
         tree = transforms.result_scans(tree, register)
@@ -289,6 +304,8 @@ class Executor:
         tree = transforms.uppercase_identifiers(tree)
         tree = transforms.json_types(tree)
         tree = transforms.clock_functions(tree)
+        tree = transforms.checked_division(tree)
+        tree = transforms.date_arithmetic(tree)
         if used_tables:
             self.domain.warehouses.ensure_running(env.ctx)
         cursor = self._cursor(env)
@@ -320,8 +337,8 @@ class Executor:
         self.domain.tables.resolve(env.ctx, parts, privilege)
 
     # -- statement kinds -------------------------------------------------------------------
-    def _select(self, env: Env, tree: exp.Expression, describe_only: bool) -> Result:
-        sql = self._prepare(env, tree, None, None)
+    def _select(self, env: Env, tree: exp.Expression, describe_only: bool, source: str | None = None) -> Result:
+        sql = self._prepare(env, tree, None, None, source=source)
         cursor = self._cursor(env)
         if describe_only:
             rel = cursor.sql(sql)

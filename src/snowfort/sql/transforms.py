@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlglot import exp
+from sqlglot.dialects.snowflake import Snowflake
+from sqlglot.tokens import TokenType
 
 from snowfort.domain import names
 
@@ -35,12 +37,59 @@ def values_columns(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
-def snowflake_name(expression: exp.Expression) -> str:
-    """The column name Snowflake gives an unaliased expression: its text, upper-cased."""
-    return expression.sql(dialect="snowflake").upper()
+_CLAUSE_ENDS = {
+    TokenType.FROM, TokenType.WHERE, TokenType.GROUP_BY, TokenType.HAVING, TokenType.QUALIFY, TokenType.ORDER_BY,
+    TokenType.LIMIT, TokenType.UNION, TokenType.EXCEPT, TokenType.INTERSECT, TokenType.WINDOW, TokenType.INTO,
+    TokenType.SEMICOLON, TokenType.FETCH, TokenType.OFFSET,
+}
 
 
-def name_projections(tree: exp.Expression) -> exp.Expression:
+def projection_texts(source: str) -> list[str] | None:
+    """The select-list items of the outermost SELECT as written, or None if not found."""
+    try:
+        tokens = Snowflake().tokenize(source)
+    except Exception:  # the parser already accepted it; a tokenizer hiccup just loses the names
+        return None
+    depth = 0
+    start = None
+    for i, tok in enumerate(tokens):
+        if tok.token_type in (TokenType.L_PAREN, TokenType.L_BRACKET, TokenType.L_BRACE):
+            depth += 1
+        elif tok.token_type in (TokenType.R_PAREN, TokenType.R_BRACKET, TokenType.R_BRACE):
+            depth -= 1
+        elif depth == 0 and tok.token_type == TokenType.SELECT:
+            start = i + 1
+            break
+    if start is None:
+        return None
+    while start < len(tokens) and tokens[start].token_type in (TokenType.DISTINCT, TokenType.ALL):
+        start += 1
+    items: list[str] = []
+    first = start
+    depth = 0
+    for i in range(start, len(tokens) + 1):
+        tok = tokens[i] if i < len(tokens) else None
+        if tok is not None and tok.token_type in (TokenType.L_PAREN, TokenType.L_BRACKET, TokenType.L_BRACE):
+            depth += 1
+            continue
+        if tok is not None and tok.token_type in (TokenType.R_PAREN, TokenType.R_BRACKET, TokenType.R_BRACE):
+            depth -= 1
+            continue
+        if tok is None or (depth == 0 and (tok.token_type == TokenType.COMMA or tok.token_type in _CLAUSE_ENDS)):
+            if i > first:
+                items.append(source[tokens[first].start : tokens[i - 1].end + 1])
+            first = i + 1
+            if tok is None or tok.token_type != TokenType.COMMA:
+                break
+    return items
+
+
+def snowflake_name(expression: exp.Expression, written: str | None = None) -> str:
+    """The column name Snowflake gives an unaliased expression: its text as written, upper-cased."""
+    return (written if written is not None else expression.sql(dialect="snowflake")).upper()
+
+
+def name_projections(tree: exp.Expression, source: str | None = None) -> exp.Expression:
     """Alias unaliased expressions of the outermost SELECT with Snowflake's derived names."""
     select = tree
     while isinstance(select, exp.SetOperation):
@@ -49,14 +98,18 @@ def name_projections(tree: exp.Expression) -> exp.Expression:
         select = select.unnest()
     if not isinstance(select, exp.Select):
         return tree
+    written = projection_texts(source) if source else None
+    if written is not None and len(written) != len(select.expressions):
+        written = None
     projections = []
-    for projection in select.expressions:
+    for i, projection in enumerate(select.expressions):
         if isinstance(projection, (exp.Alias, exp.Column, exp.Star)) or (
             isinstance(projection, exp.Dot) and isinstance(projection.expression, exp.Star)
         ):
             projections.append(projection)
         else:
-            projections.append(exp.alias_(projection, exp.to_identifier(snowflake_name(projection), quoted=True)))
+            name = snowflake_name(projection, written[i] if written else None)
+            projections.append(exp.alias_(projection, exp.to_identifier(name, quoted=True)))
     select.set("expressions", projections)
     return tree
 
@@ -179,15 +232,58 @@ def quoted_name(parts: list[str]) -> str:
 
 
 def clock_functions(tree: exp.Expression) -> exp.Expression:
-    """CURRENT_DATE / CURRENT_TIME as DuckDB keywords bind to a same-named alias; compute them
-    from CURRENT_TIMESTAMP instead."""
+    """CURRENT_DATE / CURRENT_TIME / CURRENT_TIMESTAMP as DuckDB keywords bind to a same-named
+    alias; call the function now() instead."""
+
+    def now() -> exp.Expression:
+        return exp.Anonymous(this="now", expressions=[])
 
     def rewrite(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.CurrentTimestamp):
+            return now()
         if isinstance(node, exp.CurrentDate):
-            return exp.cast(exp.CurrentTimestamp(), exp.DataType.Type.DATE)
+            return exp.cast(now(), exp.DataType.Type.DATE)
         if isinstance(node, (exp.CurrentTime, exp.Localtime)):
-            local = exp.cast(exp.CurrentTimestamp(), exp.DataType.Type.TIMESTAMP)
-            return exp.cast(local, exp.DataType.Type.TIME)
+            return exp.cast(exp.cast(now(), exp.DataType.Type.TIMESTAMP), exp.DataType.Type.TIME)
+        return node
+
+    return tree.transform(rewrite, copy=False)
+
+
+def checked_division(tree: exp.Expression) -> exp.Expression:
+    """x / 0 is an error in Snowflake (100051), not inf or NULL as in DuckDB."""
+    for div in list(tree.find_all(exp.Div)):
+        divisor = div.expression
+        if isinstance(divisor, exp.Literal) and not divisor.is_string and float(divisor.this or 0) != 0:
+            continue
+        guard = exp.Case().when(
+            exp.EQ(this=divisor.copy(), expression=exp.Literal.number(0)),
+            exp.Anonymous(this="error", expressions=[exp.Literal.string("Division by zero")]),
+        )
+        replacement = guard.else_(div.copy())
+        div.replace(replacement)
+    return tree
+
+
+_DATE_UNITS = {"DAY", "DAYS", "D", "WEEK", "WEEKS", "W", "MONTH", "MONTHS", "MM", "MON", "QUARTER", "Q",
+               "YEAR", "YEARS", "Y", "YY", "YYYY"}
+
+
+def _is_date(node: exp.Expression) -> bool:
+    if isinstance(node, exp.Cast):
+        return node.to.this == exp.DataType.Type.DATE
+    return isinstance(node, (exp.CurrentDate, exp.TsOrDsToDate, exp.StrToDate, exp.Date, exp.DateFromParts))
+
+
+def date_arithmetic(tree: exp.Expression) -> exp.Expression:
+    """DATEADD by days or larger units keeps a DATE a DATE (DuckDB's date + interval is a timestamp)."""
+
+    def rewrite(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.DateAdd) and _is_date(node.this):
+            unit = node.args.get("unit")
+            unit_name = (unit.name if unit is not None else "DAY").upper()
+            if unit_name in _DATE_UNITS:
+                return exp.cast(node, exp.DataType.Type.DATE)
         return node
 
     return tree.transform(rewrite, copy=False)
