@@ -11,6 +11,19 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(f"SNOWFORT_{name}", default)
 
 
+# The PostgreSQL driver snowfort ships with (psycopg 3); a URL that names no driver gets it.
+_POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def sqlalchemy_url(url: str) -> str:
+    """A catalog URL as SQLAlchemy wants it: `postgresql://` and `postgres://` mean psycopg 3
+    (`postgresql+psycopg://`); a URL that names its driver, and any other URL, is kept as given."""
+    for scheme in _POSTGRES_SCHEMES:
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url.removeprefix(scheme)
+    return url
+
+
 @dataclass(frozen=True)
 class Settings:
     host: str = field(default_factory=lambda: _env("HOST", "127.0.0.1"))
@@ -18,7 +31,8 @@ class Settings:
     data_dir: Path = field(default_factory=lambda: Path(_env("DATA_DIR", str(Path.home() / ".snowfort"))))
     admin_user: str = field(default_factory=lambda: _env("ADMIN_USER", "admin"))
     admin_password: str = field(default_factory=lambda: _env("ADMIN_PASSWORD", "snowfort"))
-    # A SQLAlchemy URL; empty means the SQLite file in the data directory.
+    # A SQLAlchemy URL; empty means the SQLite file in the data directory. PostgreSQL:
+    # postgresql://user:password@host:port/database (psycopg 3).
     catalog_url: str = field(default_factory=lambda: _env("CATALOG_URL", ""))
     account: str = field(default_factory=lambda: _env("ACCOUNT", "SNOWFORT"))
     session_validity_s: int = field(default_factory=lambda: int(_env("SESSION_VALIDITY", "3600")))
@@ -26,7 +40,7 @@ class Settings:
 
     @property
     def catalog_database_url(self) -> str:
-        return self.catalog_url or f"sqlite:///{self.data_dir / 'catalog.sqlite'}"
+        return sqlalchemy_url(self.catalog_url) if self.catalog_url else f"sqlite:///{self.data_dir / 'catalog.sqlite'}"
 
     @property
     def warehouse_dir(self) -> Path:

@@ -23,7 +23,7 @@ from sqlglot.tokens import TokenType
 from snowfort import errors
 from snowfort.domain import kinds
 from snowfort.domain.results import CreateMode
-from snowfort.sql import commands, transforms
+from snowfort.sql import commands, functions, transforms
 from snowfort.sql.bindings import bind
 from snowfort.sql.commands import Env
 from snowfort.sql.commands.session import parameter_value
@@ -306,6 +306,7 @@ class Executor:
         tree = transforms.clock_functions(tree)
         tree = transforms.checked_division(tree)
         tree = transforms.date_arithmetic(tree)
+        tree = functions.rewrite(tree)
         if used_tables:
             self.domain.warehouses.ensure_running(env.ctx)
         cursor = self._cursor(env)
