@@ -20,8 +20,11 @@ from alembic import command
 from alembic.config import Config
 
 from snowfort.catalog.tables import account, objects, privilege_grants, role_grants, session_tokens, sessions
+from snowfort.config import sqlalchemy_url
 
 ACCOUNT_ID = 0  # object_id of the account in privilege_grants
+# Key of the PostgreSQL advisory lock that serialises migrations of one catalog across processes.
+_MIGRATION_LOCK = 0x736E6F77666F7274  # "snowfort" in ASCII; fits a signed bigint
 _MISS = object()
 
 
@@ -64,8 +67,9 @@ def now() -> datetime:
 
 
 def _as_utc(value: datetime) -> datetime:
-    # SQLite drops the zone on the way back; everything is written in UTC.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    # SQLite drops the zone on the way back; everything is written in UTC. PostgreSQL returns
+    # the instant in its session's TimeZone setting, which need not be UTC.
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _obj(row: sa.Row) -> Obj:
@@ -95,14 +99,23 @@ def _engine(url: str) -> sa.Engine:
             cur.close()
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    parsed = sa.make_url(url)
+    connect_args: dict[str, Any] = {}
+    if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+        # libpq waits for an unreachable host as long as TCP does: fail the start in bounded time.
+        connect_args["connect_timeout"] = 10
+    return sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
 
 
 class Catalog:
     def __init__(self, url: str) -> None:
+        url = sqlalchemy_url(url)
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.engine = _engine(url)
+        # Names sort by code point, as in SQLite, whatever collation a PostgreSQL database has
+        # (en_US.UTF-8 would put "a" before "B" and skip underscores).
+        self._name_order = objects.c.name.collate("C") if self.engine.dialect.name == "postgresql" else objects.c.name
         self._generation = itertools.count(1)
         self.generation = 0
         self._lock = threading.RLock()
@@ -113,6 +126,10 @@ class Catalog:
         cfg = Config()
         cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
         with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Processes sharing one catalog start together: one migrates, the others wait for
+                # its commit and then find nothing to do. Released when this transaction ends.
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
 
@@ -168,7 +185,7 @@ class Catalog:
         if parent_id is not None:
             query = query.where(objects.c.parent_id == parent_id)
         with self.engine.connect() as conn:
-            return [_obj(r) for r in conn.execute(query.order_by(objects.c.name))]
+            return [_obj(r) for r in conn.execute(query.order_by(self._name_order))]
 
     def children(self, parent_id: int) -> list[Obj]:
         with self.engine.connect() as conn:

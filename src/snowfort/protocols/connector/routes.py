@@ -20,7 +20,7 @@ from snowfort import errors
 from snowfort.domain import names
 from snowfort.errors import SnowflakeError
 from snowfort.protocols.connector.queries import QueryRecord
-from snowfort.protocols.connector.rowsets import arrow_rowset_base64, json_rowset
+from snowfort.protocols.connector.rowsets import arrow_rowset_fragment, json_rowset
 from snowfort.protocols.connector.wire import JSONResponse, body_json, fail, ok, token_of, unexpected
 from snowfort.sql.commands.session import PARAMETERS
 from snowfort.sql.result import Result, new_query_id
@@ -192,7 +192,7 @@ def result_data(session: Session, result: Result) -> dict[str, Any]:
         "queryResultFormat": fmt,
     }
     if fmt == "arrow":
-        data["rowsetBase64"] = arrow_rowset_base64(result.columns, result.table)
+        data["rowsetBase64"] = arrow_rowset_fragment(result.columns, result.table)
     else:
         data["rowset"] = json_rowset(result.columns, result.table)
     if result.child_ids is not None:
