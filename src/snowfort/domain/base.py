@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from snowfort import errors
 from snowfort.catalog.store import ACCOUNT_ID, Catalog, Obj
@@ -211,6 +211,30 @@ class Objects(Base):
             raise errors.already_exists(name)
         self.require(ctx, existing, "OWNERSHIP")
         return existing, None
+
+    @staticmethod
+    def property_changes(
+        obj: Obj, set_values: dict[str, Any] | None, unset: list[str] | None, allowed: set[str] | None = None,
+    ) -> dict[str, Any]:
+        """Catalog values for ALTER ... SET/UNSET: COMMENT is a column, the rest are properties
+        (stored lower-case). `allowed` lists the upper-case property names a kind takes."""
+        values: dict[str, Any] = {}
+        props = dict(obj.props)
+        for key in [*(set_values or {}), *(unset or [])]:
+            if key != "COMMENT" and allowed is not None and key not in allowed:
+                raise errors.syntax_error(f"invalid property '{key}' for '{obj.kind}'")
+        for key, value in (set_values or {}).items():
+            if key == "COMMENT":
+                values["comment"] = value
+            else:
+                props[key.lower()] = value
+        for key in unset or []:
+            if key == "COMMENT":
+                values["comment"] = None
+            else:
+                props.pop(key.lower(), None)
+        values["props"] = props
+        return values
 
     def resolve_named(self, ctx: Ctx, kind: kinds.Kind, name: str) -> Obj:
         """An account-level object (warehouse, role, user...) the session can see."""

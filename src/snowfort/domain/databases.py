@@ -82,20 +82,11 @@ class Databases(Objects):
             values["name"] = rename
         else:
             self.require(ctx, db, "MODIFY")
-        props = dict(db.props)
-        for key, value in (set_values or {}).items():
-            if key == "COMMENT":
-                values["comment"] = value
-            elif key == "DATA_RETENTION_TIME_IN_DAYS":
-                props["retention_time"] = int(value)
-            else:
-                props[key.lower()] = value
-        for key in unset or []:
-            if key == "COMMENT":
-                values["comment"] = None
-            else:
-                props.pop(key.lower(), None)
-        values["props"] = props
+        changes = dict(set_values or {})
+        if "DATA_RETENTION_TIME_IN_DAYS" in changes:
+            # Kept under the name SHOW DATABASES prints it by.
+            changes["RETENTION_TIME"] = int(changes.pop("DATA_RETENTION_TIME_IN_DAYS"))
+        values.update(self.property_changes(db, changes, unset))
         with self.catalog.write() as conn:
             self.catalog.update(conn, db.id, **values)
         if rename:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from snowfort import errors
 from snowfort.catalog.store import Obj
@@ -56,8 +57,8 @@ class Roles(Objects):
         return results.dropped(name)
 
     def alter(
-        self, ctx: Ctx, name: str, *, rename: str | None = None, comment: str | None = None, unset_comment: bool = False,
-        if_exists: bool = False,
+        self, ctx: Ctx, name: str, *, rename: str | None = None, set_values: dict[str, Any] | None = None,
+        unset: list[str] | None = None, if_exists: bool = False,
     ) -> str:
         role = self.catalog.get("ROLE", 0, name)
         if role is None or not self.can_see(ctx, role):
@@ -65,16 +66,13 @@ class Roles(Objects):
                 return results.OK
             raise errors.does_not_exist("Role", names.quote(name))
         self.require(ctx, role, "OWNERSHIP")
-        values: dict[str, object] = {}
+        values = self.property_changes(role, set_values, unset, allowed=set())
         if rename:
             if self.catalog.get("ROLE", 0, rename):
                 raise errors.already_exists(rename)
             values["name"] = rename
-        if comment is not None or unset_comment:
-            values["comment"] = comment
-        if values:
-            with self.catalog.write() as conn:
-                self.catalog.update(conn, role.id, **values)
+        with self.catalog.write() as conn:
+            self.catalog.update(conn, role.id, **values)
         if rename and ctx.role == name:
             ctx.role = rename
         return results.OK

@@ -91,19 +91,7 @@ class Schemas(Objects):
             if if_exists:
                 return results.OK
             raise errors.does_not_exist("Schema", f"{names.quote(db.name)}.{names.quote(name)}")
-        values: dict[str, Any] = {}
-        props = dict(sc.props)
-        for key, value in (set_values or {}).items():
-            if key == "COMMENT":
-                values["comment"] = value
-            else:
-                props[key.lower()] = value
-        for key in unset or []:
-            if key == "COMMENT":
-                values["comment"] = None
-            else:
-                props.pop(key.lower(), None)
-        values["props"] = props
+        values = self.property_changes(sc, set_values, unset)
         if rename:
             self.require(ctx, sc, "OWNERSHIP")
             new_name = rename[-1]

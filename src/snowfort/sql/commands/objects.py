@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlglot.tokens import TokenType
 
@@ -174,6 +176,21 @@ def drop_user(t: Tokens, env: Env) -> Result:
 
 
 # -- ALTER ----------------------------------------------------------------------------------
+def common_change(
+    t: Tokens, *, qualified_rename: bool = False, read_properties: Callable[[Tokens], dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """RENAME TO / SET props / UNSET names: the ALTER forms every object kind shares, as the
+    keyword arguments of its domain `alter`."""
+    if t.accept("RENAME", "TO"):
+        return {"rename": t.qualified() if qualified_rename else one_name(t.qualified())}
+    if t.accept("SET"):
+        return {"set_values": (read_properties or Tokens.properties)(t)}
+    if t.accept("UNSET"):
+        return {"unset": unset_list(t)}
+    t.fail()
+    raise AssertionError
+
+
 @handler("ALTER", "WAREHOUSE")
 def alter_warehouse(t: Tokens, env: Env) -> Result:
     t.expect("ALTER", "WAREHOUSE")
@@ -190,14 +207,7 @@ def alter_warehouse(t: Tokens, env: Env) -> Result:
         return status(wh.alter(env.ctx, name, action="RESUME", if_exists=if_exists, if_suspended=if_suspended))
     if t.accept("ABORT", "ALL", "QUERIES"):
         return status(wh.alter(env.ctx, name, action="ABORT", if_exists=if_exists))
-    if t.accept("RENAME", "TO"):
-        return status(wh.alter(env.ctx, name, rename=one_name(t.qualified()), if_exists=if_exists))
-    if t.accept("SET"):
-        return status(wh.alter(env.ctx, name, set_values=t.properties(), if_exists=if_exists))
-    if t.accept("UNSET"):
-        return status(wh.alter(env.ctx, name, unset=unset_list(t), if_exists=if_exists))
-    t.fail()
-    raise AssertionError
+    return status(wh.alter(env.ctx, name, if_exists=if_exists, **common_change(t)))
 
 
 @handler("ALTER", "DATABASE")
@@ -205,15 +215,7 @@ def alter_database(t: Tokens, env: Env) -> Result:
     t.expect("ALTER", "DATABASE")
     if_exists = t.if_exists()
     name = one_name(t.qualified())
-    dbs = env.domain.databases
-    if t.accept("RENAME", "TO"):
-        return status(dbs.alter(env.ctx, name, rename=one_name(t.qualified()), if_exists=if_exists))
-    if t.accept("SET"):
-        return status(dbs.alter(env.ctx, name, set_values=t.properties(), if_exists=if_exists))
-    if t.accept("UNSET"):
-        return status(dbs.alter(env.ctx, name, unset=unset_list(t), if_exists=if_exists))
-    t.fail()
-    raise AssertionError
+    return status(env.domain.databases.alter(env.ctx, name, if_exists=if_exists, **common_change(t)))
 
 
 @handler("ALTER", "SCHEMA")
@@ -221,18 +223,11 @@ def alter_schema(t: Tokens, env: Env) -> Result:
     t.expect("ALTER", "SCHEMA")
     if_exists = t.if_exists()
     database, name = split_schema(t.qualified())
-    sch = env.domain.schemas
-    if t.accept("RENAME", "TO"):
-        return status(sch.alter(env.ctx, database, name, rename=t.qualified(), if_exists=if_exists))
-    if t.accept("SET"):
-        return status(sch.alter(env.ctx, database, name, set_values=t.properties(), if_exists=if_exists))
-    if t.accept("UNSET"):
-        return status(sch.alter(env.ctx, database, name, unset=unset_list(t), if_exists=if_exists))
+    schemas = env.domain.schemas
     for verb, value in (("ENABLE", True), ("DISABLE", False)):
         if t.accept(verb, "MANAGED", "ACCESS"):
-            return status(sch.alter(env.ctx, database, name, set_values={"MANAGED_ACCESS": value}, if_exists=if_exists))
-    t.fail()
-    raise AssertionError
+            return status(schemas.alter(env.ctx, database, name, set_values={"MANAGED_ACCESS": value}, if_exists=if_exists))
+    return status(schemas.alter(env.ctx, database, name, if_exists=if_exists, **common_change(t, qualified_rename=True)))
 
 
 @handler("ALTER", "ROLE")
@@ -240,17 +235,7 @@ def alter_role(t: Tokens, env: Env) -> Result:
     t.expect("ALTER", "ROLE")
     if_exists = t.if_exists()
     name = one_name(t.qualified())
-    roles = env.domain.roles
-    if t.accept("RENAME", "TO"):
-        return status(roles.alter(env.ctx, name, rename=one_name(t.qualified()), if_exists=if_exists))
-    if t.accept("SET"):
-        props = t.properties()
-        return status(roles.alter(env.ctx, name, comment=props.get("COMMENT"), if_exists=if_exists))
-    if t.accept("UNSET"):
-        unset_list(t)
-        return status(roles.alter(env.ctx, name, unset_comment=True, if_exists=if_exists))
-    t.fail()
-    raise AssertionError
+    return status(env.domain.roles.alter(env.ctx, name, if_exists=if_exists, **common_change(t)))
 
 
 @handler("ALTER", "USER")
@@ -258,17 +243,10 @@ def alter_user(t: Tokens, env: Env) -> Result:
     t.expect("ALTER", "USER")
     if_exists = t.if_exists()
     name = one_name(t.qualified())
-    users = env.domain.users
-    if t.accept("RENAME", "TO"):
-        return status(users.alter(env.ctx, name, rename=one_name(t.qualified()), if_exists=if_exists))
-    if t.accept("SET"):
-        return status(users.alter(env.ctx, name, set_values=user_properties(t), if_exists=if_exists))
-    if t.accept("UNSET"):
-        return status(users.alter(env.ctx, name, unset=unset_list(t), if_exists=if_exists))
     if t.accept("RESET", "PASSWORD"):
         return status(results.OK)
-    t.fail()
-    raise AssertionError
+    change = common_change(t, read_properties=user_properties)
+    return status(env.domain.users.alter(env.ctx, name, if_exists=if_exists, **change))
 
 
 # -- USE ------------------------------------------------------------------------------------
