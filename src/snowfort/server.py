@@ -22,6 +22,7 @@ from snowfort.domain import Domain, names
 from snowfort.domain.context import Ctx
 from snowfort.protocols.connector import routes as connector
 from snowfort.protocols.connector.queries import QueryLog
+from snowfort.protocols.connector.wire import fail as connector_fail
 from snowfort.sql.executor import Executor
 from snowfort.warehouse.engine import Engine
 
@@ -113,6 +114,18 @@ async def not_found(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"code": "404", "message": f"Not found: {request.url.path}", "error_code": "390404"}, 404)
 
 
+CONNECTOR_PATHS = ("/session", "/queries", "/monitoring", "/telemetry")
+
+
+async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    """A bug must not look like a hang: the connector retries 5xx answers for minutes, so its
+    paths get Snowflake's error envelope with HTTP 200."""
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    if request.url.path.startswith(CONNECTOR_PATHS):
+        return connector_fail(errors.internal(f"{type(exc).__name__}: {exc}"))
+    return JSONResponse({"code": "500", "message": "Internal error.", "error_code": "000603"}, 500)
+
+
 async def health(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", "service": "snowfort"})
 
@@ -130,6 +143,6 @@ def build_app(settings: Settings) -> Starlette:
 
     return Starlette(
         routes=[Route("/snowfort/health", health), *connector.routes],
-        exception_handlers={404: not_found},
+        exception_handlers={404: not_found, Exception: unexpected_error},
         lifespan=lifespan,
     )
