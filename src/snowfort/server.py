@@ -20,6 +20,7 @@ from snowfort.catalog.store import Catalog
 from snowfort.config import Settings
 from snowfort.domain import Domain, names
 from snowfort.domain.context import Ctx
+from snowfort.protocols import rest
 from snowfort.protocols.connector import routes as connector
 from snowfort.protocols.connector.queries import QueryLog
 from snowfort.protocols.connector.wire import fail as connector_fail
@@ -111,7 +112,7 @@ _KEPT_PARAMETERS = {"QUERY_TAG", "TIMEZONE", "AUTOCOMMIT", "PYTHON_CONNECTOR_QUE
 async def not_found(request: Request, exc: Exception) -> JSONResponse:
     # Clients parse error bodies as JSON (snowflake.core raises on anything else).
     log.warning("no route: %s %s", request.method, request.url.path)
-    return JSONResponse({"code": "404", "message": f"Not found: {request.url.path}", "error_code": "390404"}, 404)
+    return JSONResponse({"code": "390404", "message": f"Not found: {request.url.path}", "error_code": "390404"}, 404)
 
 
 CONNECTOR_PATHS = ("/session", "/queries", "/monitoring", "/telemetry")
@@ -142,7 +143,7 @@ def build_app(settings: Settings) -> Starlette:
             sf.close()
 
     return Starlette(
-        routes=[Route("/snowfort/health", health), *connector.routes],
+        routes=[Route("/snowfort/health", health), *connector.routes, *rest.routes],
         exception_handlers={404: not_found, Exception: unexpected_error},
         lifespan=lifespan,
     )

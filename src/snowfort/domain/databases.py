@@ -36,6 +36,33 @@ class Databases(Objects):
         ctx.database, ctx.schema = name, "PUBLIC"
         return results.created("Database", name)
 
+    def clone(self, ctx: Ctx, source: str, target: str, mode: CreateMode) -> str:
+        """CREATE DATABASE target CLONE source: a copy of its schemas, tables and rows now."""
+        self.require_account(ctx, "CREATE DATABASE")
+        src = self.database(ctx, source)
+        replaced, answer = self.prepare_create(ctx, kinds.DATABASE, 0, target, mode)
+        if answer:
+            return answer
+        owner = self.creating_role(ctx)
+        if replaced:
+            self._drop(replaced)
+        with self.catalog.write() as conn:
+            db = self.catalog.insert(conn, kind="DATABASE", namespace="DATABASE", parent_id=0, name=target,
+                                     owner_id=owner, comment=src.comment, props=dict(src.props))
+            for schema in self.catalog.children(src.id):
+                copy = self.catalog.insert(conn, kind=schema.kind, namespace=schema.namespace, parent_id=db.id,
+                                           name=schema.name, owner_id=owner, comment=schema.comment,
+                                           props=dict(schema.props))
+                for child in self.catalog.children(schema.id):
+                    if child.props.get("temporary"):
+                        continue
+                    self.catalog.insert(conn, kind=child.kind, namespace=child.namespace, parent_id=copy.id,
+                                        name=child.name, owner_id=owner, comment=child.comment,
+                                        props=dict(child.props))
+        self.engine.create_database(db.id, target)
+        self.engine.copy_database(src.name, target)
+        return results.created("Database", target)
+
     def _drop(self, db: Obj) -> None:
         with self.catalog.write() as conn:
             self.catalog.delete_tree(conn, db.id)

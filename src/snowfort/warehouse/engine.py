@@ -60,6 +60,9 @@ class Engine:
         self.detach(old)
         self.attach(database_id, new)
 
+    def copy_database(self, source: str, target: str) -> None:
+        self._run(f"COPY FROM DATABASE {dq(source)} TO {dq(target)}")
+
     def create_schema(self, database: str, schema: str) -> None:
         self._run(f"CREATE SCHEMA IF NOT EXISTS {dq(database)}.{dq(schema)}")
 

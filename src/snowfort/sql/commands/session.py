@@ -7,8 +7,8 @@ from typing import Any
 from sqlglot.tokens import TokenType
 
 from snowfort.domain import results
+from snowfort.domain.listing import like_matcher
 from snowfort.sql.commands import Env, handler
-from snowfort.sql.commands.show import like_matcher
 from snowfort.sql.lexer import Tokens
 from snowfort.sql.result import Result, rows_result, status
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from snowfort.catalog.store import Obj
 from snowfort.domain import names
+from snowfort.domain.listing import like_matcher
 from snowfort.domain.warehouses import stamp
 from snowfort.sql.commands import Env, handler
 from snowfort.sql.commands.grants import securable_kind
@@ -55,23 +55,6 @@ def show_head(t: Tokens, *words: str) -> ShowOptions:
             t.string()
     t.end()
     return opts
-
-
-def like_matcher(pattern: str | None) -> Callable[[str], bool]:
-    if pattern is None:
-        return lambda _name: True
-    regex = ""
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\" and i + 1 < len(pattern):
-            regex += re.escape(pattern[i + 1])
-            i += 2
-            continue
-        regex += ".*" if ch == "%" else "." if ch == "_" else re.escape(ch)
-        i += 1
-    compiled = re.compile(f"^{regex}$", re.IGNORECASE | re.DOTALL)
-    return lambda name: bool(compiled.match(name))
 
 
 def select(opts: ShowOptions, items: Sequence[Any], name: Callable[[Any], str]) -> list[Any]:

@@ -1,0 +1,187 @@
+"""The REST door's wire conventions (snowflake.core's REST API v2), shared by every resource:
+session auth, Snowflake's error model with real HTTP statuses, the `True`/`False` query
+parameters, create modes, identifiers in paths, JSON bodies, and timestamps in ISO-8601.
+
+A resource module writes `async def handler(call: Call) -> Any` and registers it with `route`;
+the handler parses, calls the domain, and returns a model dict, a list or a status text.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import orjson
+from anyio import to_thread
+from pydantic import BaseModel, ValidationError
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from snowfort import errors
+from snowfort.domain import names
+from snowfort.domain.listing import like_matcher
+from snowfort.domain.results import CreateMode
+from snowfort.errors import SnowflakeError
+from snowfort.protocols.connector.wire import token_of
+
+if TYPE_CHECKING:
+    from snowfort.auth.sessions import Session
+    from snowfort.domain import Domain
+    from snowfort.domain.context import Ctx
+    from snowfort.server import Snowfort
+
+log = logging.getLogger("snowfort.rest")
+OK = "Request successfully completed"
+_PREFIXES = (errors.COMPILATION, errors.ACCESS)
+
+
+def bad_request(message: str) -> SnowflakeError:
+    return SnowflakeError("000400", "22000", message, 400)
+
+
+class JSON(Response):
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content, default=_default)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def error_response(exc: SnowflakeError, request_id: str) -> JSON:
+    message = exc.message
+    for prefix in _PREFIXES:
+        message = message.removeprefix(prefix)
+    body = {"message": message, "code": exc.code, "error_code": exc.code, "request_id": request_id}
+    return JSON(body, status_code=exc.http_status, headers={"X-Snowflake-Request-ID": request_id})
+
+
+class Call:
+    """One REST request: its parsed parts and the session it runs for."""
+
+    def __init__(self, request: Request, sf: Snowfort, session: Session) -> None:
+        self.request = request
+        self.sf = sf
+        self.session = session
+        # REST calls act with the session's role and defaults but never change them (a database
+        # created over REST does not become the connection's current database).
+        self.ctx: Ctx = copy.copy(session.ctx)
+        self.ctx.params = dict(session.ctx.params)
+
+    @property
+    def domain(self) -> Domain:
+        return self.sf.domain
+
+    # -- path and query ----------------------------------------------------------------------
+    def ident(self, key: str) -> str:
+        """A path parameter as a stored name (quoted kept, unquoted upper-cased)."""
+        raw = self.request.path_params[key]
+        try:
+            return names.normalize(raw)
+        except SnowflakeError:
+            raise bad_request(f"Invalid identifier '{raw}' for '{key}'.") from None
+
+    def flag(self, key: str, default: bool = False) -> bool:
+        raw = self.request.query_params.get(key)
+        if raw is None or raw == "":
+            return default
+        if raw.lower() in ("true", "1"):
+            return True
+        if raw.lower() in ("false", "0"):
+            return False
+        raise bad_request(f"Invalid value '{raw}' for query parameter '{key}': expected true or false.")
+
+    def text(self, key: str) -> str | None:
+        return self.request.query_params.get(key)
+
+    def integer(self, key: str) -> int | None:
+        raw = self.request.query_params.get(key)
+        if raw is None or raw == "":
+            return None
+        try:
+            return int(raw)
+        except ValueError:
+            raise bad_request(f"Invalid value '{raw}' for query parameter '{key}': expected an integer.") from None
+
+    def create_mode(self) -> CreateMode:
+        raw = self.request.query_params.get("createMode") or "errorIfExists"
+        for mode in CreateMode:
+            if mode.value.lower() == raw.lower():
+                return mode
+        raise bad_request(f"Invalid value '{raw}' for query parameter 'createMode'.")
+
+    # -- body --------------------------------------------------------------------------------
+    async def body(self, model: type[BaseModel]) -> Any:
+        raw = await self.request.body()
+        try:
+            data = orjson.loads(raw) if raw else {}
+        except orjson.JSONDecodeError:
+            raise bad_request("The request body is not valid JSON.") from None
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "body"
+            raise bad_request(f"Invalid request body: '{where}': {first['msg']}.") from None
+
+    async def run(self, fn: Callable[[], Any]) -> Any:
+        """Domain work, off the event loop, one statement at a time per session."""
+
+        def work() -> Any:
+            with self.session.lock:
+                return fn()
+
+        return await to_thread.run_sync(work, limiter=self.sf.limiter)
+
+
+Handler = Callable[[Call], Awaitable[Any]]
+
+
+def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    async def asgi(request: Request) -> Response:
+        request_id = str(uuid.uuid4())
+        sf: Snowfort = request.app.state.snowfort
+        try:
+            session = sf.sessions.authenticate(token_of(request))
+            result = await handler(Call(request, sf, session))
+        except SnowflakeError as exc:
+            return error_response(exc, request_id)
+        except Exception:
+            log.exception("REST %s %s failed", request.method, request.url.path)
+            return error_response(errors.internal("unexpected error"), request_id)
+        if isinstance(result, Response):
+            return result
+        if isinstance(result, str):
+            result = {"status": result}
+        return JSON(result, headers={"X-Snowflake-Request-ID": request_id})
+
+    return asgi
+
+
+def route(path: str, handler: Handler, methods: Sequence[str]) -> Route:
+    return Route(f"/api/v2{path}", endpoint(handler), methods=list(methods))
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def listed(items: Sequence[Any], call: Call, name: Callable[[Any], str]) -> list[Any]:
+    """The list filters every list operation takes: like, startsWith, showLimit, fromName."""
+    match = like_matcher(call.text("like"))
+    starts = call.text("startsWith")
+    from_name = call.text("fromName")
+    limit = call.integer("showLimit")
+    out = [i for i in items if match(name(i)) and (starts is None or name(i).startswith(starts))]
+    if from_name:
+        out = [i for i in out if name(i) >= from_name]
+    return out[:limit] if limit is not None else out
