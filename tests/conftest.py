@@ -27,6 +27,7 @@ except ImportError:  # pragma: no cover
     _connector_version = "0"
 collect_ignore = ["test_rowsets.py", "test_connector4.py", "test_snowpark.py"] if _connector_version.startswith("5") else []
 
+OPENAPI_DIR = Path(__file__).parent / "openapi"
 ADMIN_USER = "admin"
 ADMIN_PASSWORD = "snowfort"
 
@@ -51,7 +52,14 @@ class Server:
 
     def start(self, timeout: float = 30.0) -> None:
         self.log_path = self.data_dir.parent / f"snowfort-{self.port}.log"
-        env = {**os.environ, "SNOWFORT_DATA_DIR": str(self.data_dir), "SNOWFORT_PORT": str(self.port), **self.env}
+        env = {
+            **os.environ,
+            "SNOWFORT_DATA_DIR": str(self.data_dir),
+            "SNOWFORT_PORT": str(self.port),
+            # Every REST answer is checked against Snowflake's OpenAPI files (protocols/rest/contract.py).
+            "SNOWFORT_REST_CONTRACT": str(OPENAPI_DIR),
+            **self.env,
+        }
         log = open(self.log_path, "ab")  # noqa: SIM115 - the process writes to it for its lifetime
         self.process = subprocess.Popen([sys.executable, "-m", "snowfort", "up"], env=env, stdout=log, stderr=log)
         deadline = time.monotonic() + timeout

@@ -8,7 +8,7 @@ import pkgutil
 
 from starlette.routing import BaseRoute
 
-_SHARED = {"http"}
+_SHARED = {"http", "contract"}
 
 
 def collect() -> list[BaseRoute]:

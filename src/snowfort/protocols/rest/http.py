@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import os
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
@@ -28,6 +29,7 @@ from snowfort.domain.listing import like_matcher
 from snowfort.domain.results import CreateMode
 from snowfort.errors import SnowflakeError
 from snowfort.protocols.connector.wire import token_of
+from snowfort.protocols.rest import contract
 
 if TYPE_CHECKING:
     from snowfort.auth.sessions import Session
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
     from snowfort.server import Snowfort
 
 log = logging.getLogger("snowfort.rest")
+# Tests point this at Snowflake's OpenAPI files so every answer is checked (contract.py).
+CONTRACT_DIR = os.environ.get("SNOWFORT_REST_CONTRACT", "")
 OK = "Request successfully completed"
 _PREFIXES = (errors.COMPILATION, errors.ACCESS)
 
@@ -162,6 +166,13 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             return result
         if isinstance(result, str):
             result = {"status": result}
+        result = without_nulls(result)
+        if CONTRACT_DIR:
+            problems = contract.load(CONTRACT_DIR).check(request.method, request.url.path, 200, orjson.loads(
+                orjson.dumps(result, default=_default)))
+            if problems:
+                log.error("REST answer breaks the spec: %s %s: %s", request.method, request.url.path, problems)
+                return error_response(errors.internal(f"contract: {'; '.join(problems)}"), request_id)
         return JSON(result, headers={"X-Snowflake-Request-ID": request_id})
 
     return asgi
@@ -169,6 +180,16 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
 
 def route(path: str, handler: Handler, methods: Sequence[str]) -> Route:
     return Route(f"/api/v2{path}", endpoint(handler), methods=list(methods))
+
+
+def without_nulls(value: Any) -> Any:
+    """Absent, not null: Snowflake's schemas declare most fields non-nullable, and the client
+    treats an absent field as None."""
+    if isinstance(value, dict):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_nulls(v) for v in value]
+    return value
 
 
 def iso(value: datetime | None) -> str | None:
