@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from snowfort.protocols.rest.contract import Contract
-
 from conftest import OPENAPI_DIR
+
+from snowfort.protocols.rest.contract import Contract
 
 
 def test_contract_accepts_a_good_database_and_rejects_drift() -> None:

@@ -9,6 +9,38 @@ import duckdb
 from snowfort import errors
 from snowfort.errors import SnowflakeError
 
+# DuckDB's messages for values it cannot convert, as Snowflake's (code, SQL state, message).
+# The first group of each pattern is the offending value as written.
+_VALUE_ERRORS: list[tuple[re.Pattern[str], str, str, str]] = [
+    (re.compile(r'^(?:invalid date field format|date field value out of range): "(.*?)"(?:, expected|$)'),
+     "100040", "22007", "Date '{}' is not recognized"),
+    (re.compile(r'^(?:invalid timestamp field format|timestamp field value out of range): "(.*?)"(?:, expected|$)'),
+     "100035", "22007", "Timestamp '{}' is not recognized"),
+    (re.compile(r"^Could not convert string '(.*)' to BOOL$"), "100037", "22018", "Boolean value '{}' is not recognized"),
+    (re.compile(r"""^Could not convert string ['"](.*)['"] to (?:U?(?:TINY|SMALL|BIG|HUGE)?INT|INT\d+|UINT\d+|DOUBLE|FLOAT|DECIMAL)"""),
+     "100038", "22018", "Numeric value '{}' is not recognized"),
+    (re.compile(r"^Could not cast value (\S+) to DECIMAL"), "100039", "22003", "Numeric value '{}' is out of range"),
+    (re.compile(r'^Casting value "(.*)" to type DECIMAL\S* failed: value is out of range'),
+     "100039", "22003", "Numeric value '{}' is out of range"),
+    (re.compile(r"^Type \S+ with value (\S+) can't be cast because the value is out of range"),
+     "100039", "22003", "Numeric value '{}' is out of range"),
+    # Raised by the TO_DATE / TO_TIMESTAMP rewrites with Snowflake's own wording.
+    (re.compile(r"^(Can't parse '.*' as \w+ with format '.*')$"), "100096", "22007", "{}"),
+]
+_MALFORMED_JSON = re.compile(r"^Malformed JSON at byte (\d+) of input: (.*?)\.?\s+Input: ")
+
+
+def _value_error(detail: str) -> SnowflakeError | None:
+    for pattern, code, state, message in _VALUE_ERRORS:
+        match = pattern.search(detail)
+        if match:
+            return SnowflakeError(code, state, message.format(match.group(1)))
+    match = _MALFORMED_JSON.search(detail)
+    if match:
+        # PARSE_JSON of text that is not JSON.
+        return SnowflakeError("100069", "22P02", f"Error parsing JSON: {match.group(2)}, pos {match.group(1)}")
+    return None
+
 
 def translate(exc: Exception) -> SnowflakeError:
     text = str(exc).split("\n")[0]
@@ -29,10 +61,11 @@ def translate(exc: Exception) -> SnowflakeError:
             name = (func.group(1) or func.group(2)).upper()
             return SnowflakeError("002140", "42601", f"{errors.COMPILATION}Unknown function {name}")
         return SnowflakeError("002003", "42S02", f"{errors.COMPILATION}{detail}")
+    if isinstance(exc, (duckdb.ConversionException, duckdb.InvalidInputException)):
+        known = _value_error(detail)
+        if known is not None:
+            return known
     if isinstance(exc, duckdb.ConversionException):
-        value = re.search(r"Could not convert string '([^']*)'", text)
-        if value:
-            return SnowflakeError("100038", "22018", f"Numeric value '{value.group(1)}' is not recognized")
         return SnowflakeError("100037", "22018", detail)
     if isinstance(exc, duckdb.ConstraintException):
         column = re.search(r"NOT NULL constraint failed: \S+\.(\S+)", text)
