@@ -13,6 +13,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -25,6 +26,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from conftest import Server, free_port
+
+from snowfort.config import sqlalchemy_url
 
 # Not the server's time zone: the catalog must hand back UTC whatever the session's zone is.
 PG_TIMEZONE = "Asia/Kolkata"
@@ -157,6 +160,38 @@ def postgres() -> Iterator[Postgres]:
 def _new_database(pg: Postgres) -> str:
     # ICU databases need PostgreSQL 15 (Debian 12 has 15).
     return pg.create_database(f"snowfort_{uuid.uuid4().hex[:8]}", icu_locale="en-US")
+
+
+def test_postgres_urls_get_psycopg() -> None:
+    assert sqlalchemy_url("postgresql://u:p@h:5/d") == "postgresql+psycopg://u:p@h:5/d"
+    assert sqlalchemy_url("postgres://u@h/d?sslmode=require") == "postgresql+psycopg://u@h/d?sslmode=require"
+    assert sqlalchemy_url("postgresql+psycopg2://u@h/d") == "postgresql+psycopg2://u@h/d"
+    assert sqlalchemy_url("sqlite:////tmp/c.sqlite") == "sqlite:////tmp/c.sqlite"
+
+
+def test_processes_starting_together_migrate_once(postgres: Postgres) -> None:
+    """Replicas sharing a catalog start at the same moment: one creates the tables, the others wait
+    for it (without the lock some die on duplicate CREATE TABLE)."""
+    url = postgres.url(_new_database(postgres))
+    script = (
+        "import sys, time; from snowfort.catalog.store import Catalog; "
+        "time.sleep(max(0.0, float(sys.argv[2]) - time.time())); Catalog(sys.argv[1])"
+    )
+    start_at = time.time() + 2.0  # after every interpreter has imported snowfort
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script, url, str(start_at)], stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
+    failures = []
+    for proc in procs:
+        try:
+            _, err = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, err = proc.communicate(timeout=10)
+        if proc.returncode != 0:
+            failures.append(err[-1500:])
+    assert not failures, failures[0]
 
 
 def test_catalog_store_on_postgres(postgres: Postgres) -> None:
