@@ -311,7 +311,7 @@ def test_query_covers_every_snowflake_type(all_types: Any) -> None:
         "date",
         "time",
         "timestamp_ntz",
-        "timestamp_tz",
+        "timestamp_ltz",
         "variant",
         "array",
         "object",
@@ -369,7 +369,7 @@ def test_json_cell_encodings_are_snowflakes(all_types: Any) -> None:
     assert cell["tm"][:3] == ["3723.456789000", "0.000000000", "86399.999999000"]
     assert cell["ts"][1] == "-0.500000000"
     assert cell["ts_ns"][1:3] == ["-0.000000001", "0.000000001"]
-    assert cell["tstz"][0] == "1709161323.456789000 1440"
+    assert cell["tstz"][0] == "1709161323.456789000"  # TIMESTAMP_LTZ: an instant, no offset
     assert cell["bl"][:2] == ["DEADBEEF", ""]
     # Semi-structured values are pretty-printed with sorted keys, like Snowflake's output.
     assert cell["js"][0] == '{\n  "a": [\n    1,\n    2.5,\n    null,\n    "x"\n  ],\n  "b": 1\n}'
@@ -422,7 +422,7 @@ def test_rowtype_entries(all_types: Any) -> None:
         ("TIMESTAMP_NS", "timestamp_ntz", 0, 9),
         ("TIMESTAMP_MS", "timestamp_ntz", 0, 9),
         ("TIMESTAMP_S", "timestamp_ntz", 0, 9),
-        ("TIMESTAMP WITH TIME ZONE", "timestamp_tz", 0, 9),
+        ("TIMESTAMP WITH TIME ZONE", "timestamp_ltz", 0, 9),
         ("JSON", "variant", None, None),
         ("INTEGER[]", "array", None, None),
         ("INTEGER[3]", "array", None, None),
@@ -468,7 +468,7 @@ def test_column_from_duckdb_accepts_duckdb_types() -> None:
         (pa.date32(), "date"),
         (pa.time64("us"), "time"),
         (pa.timestamp("us"), "timestamp_ntz"),
-        (pa.timestamp("ns", tz="UTC"), "timestamp_tz"),
+        (pa.timestamp("ns", tz="UTC"), "timestamp_ltz"),
         (pa.list_(pa.int32()), "array"),
         (pa.struct([("a", pa.int32())]), "object"),
         (pa.map_(pa.string(), pa.int32()), "object"),
@@ -535,13 +535,18 @@ def test_timezones_other_than_utc() -> None:
     sql = """SELECT * FROM (VALUES
         (TIMESTAMPTZ '2024-07-01 12:00:00+00'), (TIMESTAMPTZ '2024-01-01 12:00:00.25+00'),
         (TIMESTAMPTZ '1960-01-01 00:00:00+00'), (NULL)) t(tz)"""
-    columns, table, duck_rows = run_query(con, sql)
+    _, table, duck_rows = run_query(con, sql)
+    # An explicit TIMESTAMP_TZ column: DuckDB's TIMESTAMPTZ maps to TIMESTAMP_LTZ by default.
+    columns = [SfColumn("tz", "timestamp_tz")]
     assert table.schema.field(0).type.tz == "America/New_York"
     expected = [list(r) for r in duck_rows]
     assert json_rowset(columns, table)[:2] == [["1719835200.000000000 1200"], ["1704110400.250000000 1140"]]
     assert_rows(columns, decode_json(columns, json_rowset(columns, table)), expected, "json")
     b64 = arrow_rowset_base64(columns, table)
     assert_rows(columns, decode_arrow_rows(columns, b64, table.num_rows), expected, "arrow")
+    layout = pa.ipc.open_stream(base64.b64decode(b64)).schema.field(0)
+    assert [f.name for f in layout.type] == ["epoch", "fraction", "timezone"]
+    assert layout.metadata[b"byteLength"] == b"16"
 
 
 def test_timestamp_ltz_uses_the_session_timezone() -> None:
@@ -692,8 +697,7 @@ def test_arrow_stream_layout(all_types: Any) -> None:
     assert schema.field("flt").type == pa.float64()
     assert schema.field("tm").type == pa.int64()
     assert [f.name for f in schema.field("ts").type] == ["epoch", "fraction"]
-    assert [f.name for f in schema.field("tstz").type] == ["epoch", "fraction", "timezone"]
-    assert metadata["tstz"]["byteLength"] == "16"
+    assert [f.name for f in schema.field("tstz").type] == ["epoch", "fraction"]  # TIMESTAMP_LTZ
     assert schema.field("js").type == pa.string()
     assert schema.field("nul").type == pa.string()
 

@@ -260,7 +260,7 @@ def test_current_date_time_functions(cur: Any) -> None:
     assert isinstance(d, dt.date) and isinstance(t, dt.time) and isinstance(ts, dt.datetime)
     assert ts.tzinfo is not None
     assert abs(ts - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
-    assert [c.type_code for c in cur.description] == [3, 12, 7]  # DATE, TIME, TIMESTAMP_LTZ
+    assert [c.type_code for c in cur.description] == [3, 12, 6]  # DATE, TIME, TIMESTAMP_LTZ
 
 
 def test_current_date_without_parentheses(cur: Any) -> None:

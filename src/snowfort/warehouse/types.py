@@ -163,7 +163,9 @@ _SIMPLE_DUCK: dict[str, str] = {
         ),
         "timestamp_ntz",
     ),
-    **dict.fromkeys(("TIMESTAMPTZ", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_TZ"), "timestamp_tz"),
+    # DuckDB's TIMESTAMPTZ is an instant shown in the session's time zone, with no stored offset:
+    # that is Snowflake's TIMESTAMP_LTZ (what CURRENT_TIMESTAMP returns).
+    **dict.fromkeys(("TIMESTAMPTZ", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_TZ", "TIMESTAMP_LTZ"), "timestamp_ltz"),
     **dict.fromkeys(("JSON", "VARIANT"), "variant"),
     **dict.fromkeys(("BLOB", "BYTEA", "BINARY", "VARBINARY"), "binary"),
 }
@@ -272,7 +274,7 @@ def column_from_arrow(name: str, arrow_type: pa.DataType) -> SfColumn:
     if pa.types.is_time(t):
         return SfColumn(name, "time")
     if pa.types.is_timestamp(t):
-        return SfColumn(name, "timestamp_tz" if t.tz else "timestamp_ntz")
+        return SfColumn(name, "timestamp_ltz" if t.tz else "timestamp_ntz")
     if _is_any(t, "is_list", "is_large_list", "is_fixed_size_list", "is_list_view", "is_large_list_view"):
         return SfColumn(name, "array")
     if pa.types.is_struct(t) or pa.types.is_map(t):
