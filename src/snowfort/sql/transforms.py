@@ -240,6 +240,8 @@ def clock_functions(tree: exp.Expression) -> exp.Expression:
 
     def rewrite(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.CurrentTimestamp):
+            if node.args.get("sysdate"):  # SYSDATE(): the UTC wall clock as TIMESTAMP_NTZ
+                return exp.AtTimeZone(this=now(), zone=exp.Literal.string("UTC"))
             return now()
         if isinstance(node, exp.CurrentDate):
             return exp.cast(now(), exp.DataType.Type.DATE)
