@@ -41,15 +41,46 @@ def granted_on(kind: str) -> str:
     return kind.replace(" ", "_")
 
 
+# Securable kinds Snowflake has that snowfort does not hold (yet): naming one finds nothing, as a
+# missing object does. A kind that `kinds.register()` adds later is resolved like any other.
+NOT_HELD = frozenset({
+    "COMPUTE POOL", "IMAGE REPOSITORY", "SERVICE", "STAGE", "FUNCTION", "PROCEDURE", "INTEGRATION",
+    "RESOURCE MONITOR", "EXTERNAL VOLUME", "CONNECTION", "FAILOVER GROUP", "REPLICATION GROUP", "ALERT",
+    "AGGREGATION POLICY", "AUTHENTICATION POLICY", "DATA METRIC FUNCTION", "DYNAMIC TABLE", "EVENT TABLE",
+    "EXTERNAL TABLE", "FILE FORMAT", "GIT REPOSITORY", "HYBRID TABLE", "ICEBERG TABLE", "MASKING POLICY",
+    "MATERIALIZED VIEW", "MODEL", "NETWORK RULE", "NETWORK POLICY", "PACKAGES POLICY", "PASSWORD POLICY",
+    "PIPE", "PROJECTION POLICY", "ROW ACCESS POLICY", "SECRET", "SESSION POLICY", "SEQUENCE", "STREAM",
+    "TAG", "TASK", "STREAMLIT", "NOTEBOOK", "SEMANTIC VIEW", "CORTEX SEARCH SERVICE",
+})
+# Grantable like roles, but snowfort has no such roles.
+OTHER_ROLES = frozenset({"DATABASE ROLE", "APPLICATION ROLE", "SERVICE ROLE"})
+
+
+def type_phrase(text: str) -> str:
+    """A securable type as any door spells it (`compute pool`, `COMPUTE_POOL`, `Compute-Pool`)
+    in the form the kind tables use: `COMPUTE POOL`."""
+    return " ".join(text.upper().replace("_", " ").replace("-", " ").split())
+
+
+def singular(plural: str) -> str:
+    """TABLES -> TABLE, IMAGE REPOSITORIES -> IMAGE REPOSITORY, MASKING POLICIES -> MASKING POLICY."""
+    phrase = type_phrase(plural)
+    if phrase.endswith("IES"):
+        return phrase[:-3] + "Y"
+    return phrase[:-1] if phrase.endswith("S") else phrase
+
+
 class Grants(Objects):
     # -- securables ------------------------------------------------------------------------
     def securable(self, ctx: Ctx, kind_name: str, parts: list[str]) -> Obj | None:
         """The object a GRANT names; None is the account."""
-        kind_key = kinds.KIND_ALIASES.get(" ".join(kind_name.upper().replace("_", " ").split()))
-        if kind_name.upper() == "ACCOUNT":
+        phrase = type_phrase(kind_name)
+        if phrase == "ACCOUNT":
             return None
+        kind_key = kinds.KIND_ALIASES.get(phrase)
         if kind_key is None:
-            raise errors.syntax_error(f"unsupported securable type '{kind_name}'")
+            self._not_held(kind_name)
+            raise errors.does_not_exist(phrase.capitalize(), ".".join(names.quote(p) for p in parts))
         kind = kinds.KINDS[kind_key]
         if kind.name == "DATABASE":
             return self.database(ctx, parts[-1], usage=False)
@@ -67,6 +98,15 @@ class Grants(Objects):
         if len(parts) != 1:
             raise errors.syntax_error(f"invalid {kind.lower} name '{'.'.join(parts)}'")
         return self.resolve_named(ctx, kind, parts[0])
+
+    @staticmethod
+    def _not_held(kind_name: str) -> None:
+        """Fails unless the kind is one Snowflake has and snowfort does not hold (yet)."""
+        phrase = type_phrase(kind_name)
+        if phrase in OTHER_ROLES:
+            raise errors.unsupported(f"{phrase.lower()}s")
+        if phrase not in NOT_HELD:
+            raise errors.syntax_error(f"unsupported securable type '{kind_name}'")
 
     def _grantee_role(self, name: str) -> Obj:
         role = self.role_obj(name)
@@ -119,18 +159,30 @@ class Grants(Objects):
                 )
         return results.OK
 
+    def _all_in(self, ctx: Ctx, kind: str, container_kind: str, container: list[str]) -> list[Obj]:
+        """The objects ALL <kinds> IN SCHEMA|DATABASE names now (none of a kind snowfort does not hold)."""
+        kind_key = kinds.KIND_ALIASES.get(type_phrase(kind))
+        if kind_key is None:
+            self._not_held(kind)
+        if type_phrase(container_kind) == "DATABASE":
+            if len(container) != 1:
+                raise errors.syntax_error(f"invalid database name '{'.'.join(container)}'")
+            db = self.database(ctx, container[-1], usage=False)
+            schemas = self.catalog.list(["SCHEMA"], db.id)
+        elif type_phrase(container_kind) == "SCHEMA":
+            if len(container) > 2:
+                raise errors.syntax_error(f"invalid schema name '{'.'.join(container)}'")
+            schemas = [self.schema(ctx, container[0] if len(container) == 2 else None, container[-1], usage=False).schema]
+        else:
+            raise errors.syntax_error(f"invalid scope '{container_kind}': expected DATABASE or SCHEMA")
+        if kind_key is None:
+            return []
+        return [o for s in schemas for o in self.catalog.list([kind_key], s.id)] if kind_key != "SCHEMA" else schemas
+
     def grant_on_all(self, ctx: Ctx, privileges: list[str], kind: str, container_kind: str, container: list[str],
                      role: str, grant_option: bool = False) -> str:
         """GRANT ... ON ALL <kinds> IN SCHEMA|DATABASE: a grant on each object there now."""
-        kind_key = kinds.KIND_ALIASES.get(" ".join(kind.upper().split()))
-        if kind_key is None:
-            raise errors.syntax_error(f"unsupported securable type '{kind}'")
-        if container_kind.upper() == "DATABASE":
-            db = self.database(ctx, container[-1], usage=False)
-            schemas = self.catalog.list(["SCHEMA"], db.id)
-        else:
-            schemas = [self.schema(ctx, container[0] if len(container) == 2 else None, container[-1], usage=False).schema]
-        targets = [o for s in schemas for o in self.catalog.list([kind_key], s.id)] if kind_key != "SCHEMA" else schemas
+        targets = self._all_in(ctx, kind, container_kind, container)
         for obj in targets:
             privs = self._expand(obj, privileges)
             self._may_grant(ctx, obj, privs)
@@ -138,6 +190,18 @@ class Grants(Objects):
             with self.catalog.write() as conn:
                 for priv in privs:
                     self.catalog.add_privilege_grant(conn, obj.id, priv, grantee.id, grant_option, self.current_role_id(ctx))
+        return results.OK
+
+    def revoke_on_all(self, ctx: Ctx, privileges: list[str], kind: str, container_kind: str, container: list[str],
+                      role: str, grant_option_only: bool = False) -> str:
+        """REVOKE ... ON ALL <kinds> IN SCHEMA|DATABASE: the grant off each object there now."""
+        grantee = self._grantee_role(role)
+        for obj in self._all_in(ctx, kind, container_kind, container):
+            privs = self._expand(obj, privileges)
+            self._may_grant(ctx, obj, privs)
+            with self.catalog.write() as conn:
+                for priv in privs:
+                    self.catalog.remove_privilege_grant(conn, obj.id, priv, grantee.id, grant_option_only)
         return results.OK
 
     def revoke_privileges(
@@ -273,6 +337,12 @@ class Grants(Objects):
             rows.append(GrantRow(rg.created_on, "USAGE", "ROLE", self._role_name(rg.role_id), "ROLE", target.name,
                                  False, self._role_name(rg.granted_by_id)))
         return rows
+
+    def future_to_role(self, ctx: Ctx, role: str) -> list[GrantRow]:
+        """SHOW FUTURE GRANTS TO ROLE: none, since snowfort takes no future grants (GRANT ... ON
+        FUTURE is unsupported); the role must exist and be one the session may look at."""
+        self.to_role(ctx, role)
+        return []
 
     def to_user(self, ctx: Ctx, user: str) -> list[RoleGrantRow]:
         target = self._grantee("USER", user)

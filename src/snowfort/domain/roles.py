@@ -20,6 +20,11 @@ class RoleInfo:
     assigned_to_users: int
     granted_to_roles: int
     granted_roles: int
+    # As SHOW ROLES reports them for the asking session: the user's default role, its current
+    # role, and a role the current role inherits (granted to it, directly or not).
+    is_default: bool = False
+    is_current: bool = False
+    is_inherited: bool = False
 
 
 class Roles(Objects):
@@ -81,6 +86,9 @@ class Roles(Objects):
         # Every role is listed to every role in Snowflake's SHOW ROLES.
         roles = self.catalog.list(["ROLE"])
         grants = self.catalog.role_grants()
+        default_role = self._default_role(ctx)
+        current = self.current_role_id(ctx)
+        inherited = self.roles_of(ctx)
         out = []
         for role in roles:
             mine = [g for g in grants if g.role_id == role.id]
@@ -91,9 +99,21 @@ class Roles(Objects):
                     assigned_to_users=sum(1 for g in mine if g.grantee_kind == "USER"),
                     granted_to_roles=sum(1 for g in mine if g.grantee_kind == "ROLE"),
                     granted_roles=sum(1 for g in grants if g.grantee_kind == "ROLE" and g.grantee_id == role.id),
+                    is_default=role.name == default_role,
+                    is_current=role.id == current,
+                    is_inherited=role.id in inherited and role.id != current,
                 )
             )
         return out
+
+    def _default_role(self, ctx: Ctx) -> str | None:
+        """The stored name of the session user's DEFAULT_ROLE (kept in SQL spelling: R1 or "r1")."""
+        me = self.catalog.get_by_id(ctx.user_id)
+        spelled = str(me.props.get("default_role") or "") if me else ""
+        try:
+            return names.normalize(spelled) if spelled else None
+        except errors.SnowflakeError:
+            return spelled
 
     def use(self, ctx: Ctx, name: str) -> str:
         role = self.catalog.get("ROLE", 0, name)

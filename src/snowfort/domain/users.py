@@ -34,6 +34,7 @@ PROPERTIES = {
     "RSA_PUBLIC_KEY_2",
     "TYPE",
     "COMMENT",
+    "ENABLE_UNREDACTED_QUERY_SYNTAX_ERROR",
 }
 
 
@@ -72,6 +73,10 @@ class Users(Objects):
         if user is None or not (user.id == ctx.user_id or self.can_see(ctx, user)):
             raise errors.does_not_exist("User", names.quote(name))
         return user
+
+    def exists(self, ctx: Ctx, name: str) -> bool:
+        """Whether the name is taken (seen or not: a create would conflict with it)."""
+        return self.catalog.get("USER", 0, name) is not None
 
     def alter(self, ctx: Ctx, name: str, *, set_values: dict[str, Any] | None = None, unset: list[str] | None = None,
               rename: str | None = None, if_exists: bool = False) -> str:
@@ -135,6 +140,18 @@ class Users(Objects):
         ):
             raise errors.bad_login()
         return user
+
+    def grantee_name(self, name: str, quoted: bool) -> str:
+        """The stored user a grantee names: exactly first; then a quoted name that names no user
+        matches case-insensitively. Snowflake's own rule is exact, but its Python API's tutorial
+        grants to Snowpark's get_current_user(), which is the login name in double quotes
+        ('"admin"' for the user ADMIN), and that must work. An unknown name comes back as given."""
+        if not quoted or self.catalog.get("USER", 0, name) is not None:
+            return name
+        found = [u.name for u in self.catalog.list(["USER"]) if u.name.upper() == name.upper()]
+        if len(found) == 1:
+            return found[0]
+        return name.upper() if name.upper() in found else name
 
     def by_login_name(self, login_name: str) -> Obj | None:
         wanted = login_name.upper()
