@@ -40,6 +40,10 @@ class Databases(Objects):
         """CREATE DATABASE target CLONE source: a copy of its schemas, tables and rows now."""
         self.require_account(ctx, "CREATE DATABASE")
         src = self.database(ctx, source)
+        if target == src.name:
+            raise errors.SnowflakeError(
+                "002043", "02000", f"{errors.COMPILATION}Cannot clone database '{names.quote(source)}' onto itself.", 409
+            )
         replaced, answer = self.prepare_create(ctx, kinds.DATABASE, 0, target, mode)
         if answer:
             return answer
