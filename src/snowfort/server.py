@@ -20,7 +20,7 @@ from snowfort.catalog.store import Catalog
 from snowfort.config import Settings
 from snowfort.domain import Domain, names
 from snowfort.domain.context import Ctx
-from snowfort.protocols import rest
+from snowfort.protocols import files, rest
 from snowfort.protocols.connector import routes as connector
 from snowfort.protocols.connector.queries import QueryLog
 from snowfort.protocols.connector.wire import fail as connector_fail
@@ -109,6 +109,13 @@ _KEPT_PARAMETERS = {"QUERY_TAG", "TIMEZONE", "AUTOCOMMIT", "PYTHON_CONNECTOR_QUE
                     "MULTI_STATEMENT_COUNT", "CLIENT_SESSION_KEEP_ALIVE"}
 
 
+async def method_not_allowed(request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse(
+        {"code": "390405", "message": f"Method {request.method} is not allowed on {request.url.path}",
+         "error_code": "390405"}, 405,
+    )
+
+
 async def not_found(request: Request, exc: Exception) -> JSONResponse:
     # Clients parse error bodies as JSON (snowflake.core raises on anything else).
     log.warning("no route: %s %s", request.method, request.url.path)
@@ -143,7 +150,7 @@ def build_app(settings: Settings) -> Starlette:
             sf.close()
 
     return Starlette(
-        routes=[Route("/snowfort/health", health), *connector.routes, *rest.routes],
-        exception_handlers={404: not_found, Exception: unexpected_error},
+        routes=[Route("/snowfort/health", health), *connector.routes, *rest.routes, *files.routes],
+        exception_handlers={404: not_found, 405: method_not_allowed, Exception: unexpected_error},
         lifespan=lifespan,
     )

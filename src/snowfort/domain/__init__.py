@@ -11,6 +11,7 @@ from snowfort.domain.databases import Databases
 from snowfort.domain.grants import Grants
 from snowfort.domain.roles import Roles
 from snowfort.domain.schemas import Schemas
+from snowfort.domain.stages import Stages
 from snowfort.domain.tables import Tables
 from snowfort.domain.users import Users
 from snowfort.domain.warehouses import Warehouses
@@ -33,6 +34,7 @@ class Domain:
         self.schemas = Schemas(self.base)
         self.warehouses = Warehouses(self.base)
         self.tables = Tables(self.base)
+        self.stages = Stages(self.base)
 
     def start(self) -> None:
         """First start creates the account; every start attaches the existing databases."""

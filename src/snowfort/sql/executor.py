@@ -155,7 +155,7 @@ class Executor:
         return last
 
     def _text(self, env: Env, sql: str, describe_only: bool, params: dict[str, Any]) -> Result:
-        statements = split_statements(sql)
+        statements = [sql] if commands.find_raw(sql) else split_statements(sql)
         if not statements:
             raise errors.SnowflakeError("000900", "42000", "Empty SQL statement.")
         wanted = params.get("MULTI_STATEMENT_COUNT", parameter_value(env.ctx.params, "MULTI_STATEMENT_COUNT"))
@@ -176,6 +176,9 @@ class Executor:
 
     # -- one statement ---------------------------------------------------------------------
     def _statement(self, env: Env, sql: str, describe_only: bool) -> Result:
+        raw = commands.find_raw(sql)
+        if raw is not None:
+            return status("") if describe_only else raw(sql, env)
         tokens = Tokens(sql)
         if tokens.at_end():
             raise errors.SnowflakeError("000900", "42000", "Empty SQL statement.")

@@ -19,6 +19,7 @@ from starlette.routing import Route
 from snowfort import errors
 from snowfort.domain import names
 from snowfort.errors import SnowflakeError
+from snowfort.protocols import files
 from snowfort.protocols.connector.queries import QueryRecord
 from snowfort.protocols.connector.rowsets import arrow_rowset_fragment, json_rowset
 from snowfort.protocols.connector.wire import JSONResponse, body_json, fail, ok, token_of, unexpected
@@ -171,7 +172,13 @@ def changed_parameters(session: Session) -> list[dict[str, Any]]:
     return [{"name": k, "value": v} for k, v in session.ctx.params.items() if k in PARAMETERS]
 
 
-def result_data(session: Session, result: Result) -> dict[str, Any]:
+def result_data(session: Session, result: Result, base_url: str = "") -> dict[str, Any]:
+    if result.transfer is not None:
+        # PUT/GET: the transfer descriptor instead of rows; the client moves the bytes itself.
+        return {"rowtype": [], "rowset": [], **files.descriptor(result.transfer, base_url),
+                "queryId": result.query_id, "finalDatabaseName": session.ctx.database,
+                "finalSchemaName": session.ctx.schema, "finalWarehouseName": session.ctx.warehouse,
+                "finalRoleName": session.ctx.role}
     fmt = result_format(session, result)
     data: dict[str, Any] = {
         "parameters": changed_parameters(session),
@@ -201,11 +208,11 @@ def result_data(session: Session, result: Result) -> dict[str, Any]:
     return data
 
 
-def record_response(session: Session, record: QueryRecord) -> JSONResponse:
+def record_response(session: Session, record: QueryRecord, base_url: str = "") -> JSONResponse:
     if record.error is not None:
         return fail(record.error, record.query_id)
     assert record.result is not None
-    return ok(result_data(session, record.result))
+    return ok(result_data(session, record.result, base_url))
 
 
 def pending(record: QueryRecord, code: str) -> JSONResponse:
@@ -256,7 +263,7 @@ async def query_request(request: Request) -> JSONResponse:
         await asyncio.wait_for(asyncio.shield(record.done.wait()), SYNC_WAIT_S)
     except TimeoutError:
         return pending(record, "333333")
-    return record_response(session, record)
+    return record_response(session, record, str(request.base_url))
 
 
 async def run_query(
@@ -319,12 +326,12 @@ async def query_result(request: Request) -> JSONResponse:
         kept = sf.executor.results.get(query_id)
         if kept is None or kept[0] != session.id:
             return fail(SnowflakeError("000709", "02000", f"Statement {query_id} not found"), query_id)
-        return ok(result_data(session, kept[1]))
+        return ok(result_data(session, kept[1], str(request.base_url)))
     try:
         await asyncio.wait_for(asyncio.shield(record.done.wait()), SYNC_WAIT_S)
     except TimeoutError:
         return pending(record, "333333")
-    return record_response(session, record)
+    return record_response(session, record, str(request.base_url))
 
 
 async def monitoring(request: Request) -> JSONResponse:

@@ -6,6 +6,7 @@ Each handler reads its statement from a token stream and calls the domain; the r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -52,6 +53,27 @@ def handler(verb: str, *kinds: str) -> Callable[[Handler], Handler]:
     return register
 
 
+# Statements read from their raw text, never tokenized: PUT/GET/LIST/REMOVE name local files and
+# stage paths (`file:///tmp/*.csv` holds a `/*` that SQL would read as a comment).
+RawHandler = Callable[[str, Env], Result]
+RAW_HANDLERS: dict[str, RawHandler] = {}
+_FIRST_WORD = re.compile(r"(?:\s+|/\*.*?\*/|--[^\n]*(?:\n|$))*([A-Za-z]+)(?![\w$])", re.DOTALL)
+
+
+def raw_handler(*verbs: str) -> Callable[[RawHandler], RawHandler]:
+    def register(fn: RawHandler) -> RawHandler:
+        for verb in verbs:
+            RAW_HANDLERS[verb] = fn
+        return fn
+
+    return register
+
+
+def find_raw(sql: str) -> RawHandler | None:
+    match = _FIRST_WORD.match(sql)
+    return RAW_HANDLERS.get(match.group(1).upper()) if match else None
+
+
 def find(t: Tokens) -> Handler | None:
     """The handler for a statement, or None when it is a query for the warehouse."""
     verb = t.word()
@@ -70,4 +92,4 @@ def find(t: Tokens) -> Handler | None:
 
 def load() -> None:
     # Importing the modules registers their handlers.
-    from snowfort.sql.commands import grants, objects, session, show  # noqa: F401
+    from snowfort.sql.commands import grants, objects, session, show, stages  # noqa: F401
