@@ -146,7 +146,10 @@ def test_convert_timezone(cur: Any) -> None:
 def test_current_timestamp_and_sysdate(cur: Any) -> None:
     (now, sysdate, today), types = one(cur, "select current_timestamp(), sysdate(), current_date()")
     assert abs(now - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
-    assert abs(sysdate - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
+    # SYSDATE() is the UTC wall clock without a zone (TIMESTAMP_NTZ).
+    assert sysdate.tzinfo is None
+    assert abs(sysdate - dt.datetime.now(dt.UTC).replace(tzinfo=None)) < dt.timedelta(minutes=5)
+    assert types[1] == "TIMESTAMP_NTZ"
     assert today == now.date()
     assert types[2] == "DATE"
 
