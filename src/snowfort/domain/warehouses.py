@@ -127,8 +127,28 @@ class Warehouses(Objects):
         ctx.warehouse = name
         return results.created("Warehouse", name)
 
+    def create_or_alter(self, ctx: Ctx, name: str, values: dict[str, Any]) -> str:
+        """CREATE OR ALTER WAREHOUSE: create it, or make an existing one match the definition. What
+        the definition leaves out goes back to its default; INITIALLY_SUSPENDED only applies to a
+        new warehouse, and the state is left as it is."""
+        wh = self.catalog.get("WAREHOUSE", 0, name)
+        if wh is None or not self.can_see(ctx, wh):
+            return self.create(ctx, name, CreateMode.ERROR_IF_EXISTS, values)
+        changes = {k.lower(): v for k, v in values.items() if k.lower() != "initially_suspended"}
+        unset = [k for k in (*DEFAULTS, "comment") if k not in changes and k != "initially_suspended"]
+        return self.alter(ctx, name, set_values=changes, unset=unset)
+
     def get(self, ctx: Ctx, name: str) -> Obj:
         return self.resolve_named(ctx, kinds.WAREHOUSE, name)
+
+    def is_default(self, ctx: Ctx, wh: Obj) -> bool:
+        """Whether the warehouse is the session user's DEFAULT_WAREHOUSE."""
+        user = self.catalog.get_by_id(ctx.user_id)
+        default = str((user.props.get("default_warehouse") if user else None) or "")
+        try:
+            return bool(default) and names.normalize(default) == wh.name
+        except errors.SnowflakeError:
+            return False
 
     def list(self, ctx: Ctx) -> list[Obj]:
         return [w for w in self.catalog.list(["WAREHOUSE"]) if self.can_see(ctx, w)]

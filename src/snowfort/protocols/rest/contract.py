@@ -37,6 +37,9 @@ def _to_json_schema(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     out = {k: _to_json_schema(v) for k, v in node.items() if k not in ("nullable", "discriminator", "example")}
+    if out.get("type") == "string" and isinstance(out.get("enum"), list):
+        # YAML reads `enum: [true, false]` as booleans; the spec (and the client) mean the strings.
+        out["enum"] = [("true" if v else "false") if isinstance(v, bool) else v for v in out["enum"]]
     if node.get("nullable"):
         if "type" in out:
             out["type"] = [out["type"], "null"]
