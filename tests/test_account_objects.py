@@ -412,3 +412,17 @@ def test_show_users_and_current_user(cur: Any) -> None:
     names = {r["name"] for r in show(cur, "show users")}
     assert ADMIN_USER.upper() in names
     assert one(cur, "select current_user()") == ADMIN_USER.upper()
+
+
+def test_clone_database_and_schema_over_sql(cur: Any, db: str) -> None:
+    cur.execute("create table t (a int)")
+    cur.execute("insert into t values (1), (2)")
+    clone = unique("CLONE")
+    cur.execute(f"create database {clone} clone {db}")
+    assert cur.fetchone() == (f"Database {clone} successfully created.",)
+    cur.execute(f"select count(*) from {clone}.public.t")
+    assert cur.fetchone() == (2,)
+    cur.execute(f"create schema {db}.copy clone {db}.public")
+    cur.execute(f"select sum(a) from {db}.copy.t")
+    assert cur.fetchone() == (3,)
+    cur.execute(f"drop database {clone}")

@@ -58,7 +58,9 @@ class Databases(Objects):
                                            name=schema.name, owner_id=owner, comment=schema.comment,
                                            props=dict(schema.props))
                 for child in self.catalog.children(schema.id):
-                    if child.props.get("temporary"):
+                    # Tables and views are cloned; Snowflake does not clone internal stages, and
+                    # running objects (services) are never copied.
+                    if child.kind not in ("TABLE", "VIEW") or child.props.get("temporary"):
                         continue
                     self.catalog.insert(conn, kind=child.kind, namespace=child.namespace, parent_id=copy.id,
                                         name=child.name, owner_id=owner, comment=child.comment,

@@ -10,7 +10,7 @@ from snowfort import errors
 from snowfort.catalog.store import Obj
 from snowfort.domain import names
 from snowfort.domain.results import CreateMode
-from snowfort.protocols.rest.http import OK, Call, iso, listed, route
+from snowfort.protocols.rest.http import OK, Call, ident, iso, listed, route
 
 
 class DatabaseIn(BaseModel):
@@ -57,13 +57,6 @@ def model(call: Call, db: Obj) -> dict[str, Any]:
     }
 
 
-def body_name(name: str) -> str:
-    try:
-        return names.normalize(name)
-    except errors.SnowflakeError:
-        raise errors.SnowflakeError("000400", "22000", f"Invalid identifier '{name}' for 'name'.", 400) from None
-
-
 def settable(body: DatabaseIn) -> dict[str, Any]:
     """The body's properties as ALTER DATABASE ... SET names."""
     values = {
@@ -88,7 +81,7 @@ async def create_database(call: Call) -> str:
     kind = (call.text("kind") or body.kind or "PERMANENT").upper()
     if kind not in ("PERMANENT", "TRANSIENT"):
         raise errors.SnowflakeError("000400", "22000", f"Invalid value '{kind}' for 'kind'.", 400)
-    name = body_name(body.name)
+    name = ident(body.name)
     props = settable(body)
     comment = props.pop("COMMENT", None)
     retention = int(props.pop("DATA_RETENTION_TIME_IN_DAYS", 1))
@@ -108,7 +101,7 @@ async def fetch_database(call: Call) -> dict[str, Any]:
 async def create_or_alter_database(call: Call) -> str:
     name = call.ident("name")
     body: DatabaseIn = await call.body(DatabaseIn)
-    if body_name(body.name) != name:
+    if ident(body.name) != name:
         raise errors.SnowflakeError("000400", "22000", "The name in the body must match the name in the path.", 400)
     dbs = call.domain.databases
 
@@ -137,7 +130,7 @@ async def clone_database(call: Call) -> str:
     source = call.ident("name")
     body: CloneIn = await call.body(CloneIn)
     mode = call.create_mode()
-    target = body_name(body.name)
+    target = ident(body.name)
     await call.run(lambda: call.domain.databases.clone(call.ctx, source, target, mode))
     return OK
 

@@ -25,7 +25,7 @@ from snowfort.domain.grants import (
     singular,
     type_phrase,
 )
-from snowfort.protocols.rest.http import OK, Call, bad_request, iso, route
+from snowfort.protocols.rest.http import OK, Call, bad_request, ident, iso, qualified, route
 
 # -- bodies -----------------------------------------------------------------------------------
 
@@ -66,18 +66,6 @@ class GrantIn(BaseModel):
 # -- names ------------------------------------------------------------------------------------
 
 
-def ident(raw: str, what: str) -> str:
-    try:
-        return names.normalize(raw)
-    except errors.SnowflakeError:
-        raise bad_request(f"Invalid identifier '{raw}' for '{what}'.") from None
-
-
-def qualified(raw: str, what: str) -> list[str]:
-    try:
-        return names.normalize_qualified(raw)
-    except errors.SnowflakeError:
-        raise bad_request(f"Invalid identifier '{raw}' for '{what}'.") from None
 
 
 def user_grantee(call: Call, raw: str) -> Callable[[], str]:

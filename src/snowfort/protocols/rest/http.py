@@ -48,6 +48,21 @@ def bad_request(message: str) -> SnowflakeError:
     return SnowflakeError("000400", "22000", message, 400)
 
 
+def ident(raw: str, field: str = "name") -> str:
+    """An identifier from a request body or path, stored form; bad spelling is a 400 naming the field."""
+    try:
+        return names.normalize(raw)
+    except SnowflakeError:
+        raise bad_request(f"Invalid identifier '{raw}' for '{field}'.") from None
+
+
+def qualified(raw: str, field: str) -> list[str]:
+    try:
+        return names.normalize_qualified(raw)
+    except SnowflakeError:
+        raise bad_request(f"Invalid identifier '{raw}' for '{field}'.") from None
+
+
 class JSON(Response):
     media_type = "application/json"
 
@@ -88,11 +103,7 @@ class Call:
     # -- path and query ----------------------------------------------------------------------
     def ident(self, key: str) -> str:
         """A path parameter as a stored name (quoted kept, unquoted upper-cased)."""
-        raw = self.request.path_params[key]
-        try:
-            return names.normalize(raw)
-        except SnowflakeError:
-            raise bad_request(f"Invalid identifier '{raw}' for '{key}'.") from None
+        return ident(self.request.path_params[key], key)
 
     def flag(self, key: str, default: bool = False) -> bool:
         raw = self.request.query_params.get(key)

@@ -10,7 +10,7 @@ from snowfort import errors
 from snowfort.catalog.store import Obj
 from snowfort.domain import names
 from snowfort.domain.schemas import PARAMETERS
-from snowfort.protocols.rest.http import OK, Call, bad_request, iso, listed, route
+from snowfort.protocols.rest.http import OK, Call, bad_request, ident, iso, listed, route
 
 # What a schema shows for a parameter it does not set itself (Snowflake's defaults).
 DEFAULTS: dict[str, Any] = {
@@ -50,13 +50,6 @@ class SchemaIn(BaseModel):
 
 class SchemaCloneIn(SchemaIn):
     point_of_time: dict[str, Any] | None = None
-
-
-def body_name(name: str) -> str:
-    try:
-        return names.normalize(name)
-    except errors.SnowflakeError:
-        raise bad_request(f"Invalid identifier '{name}' for 'name'.") from None
 
 
 def transient(call: Call, body: SchemaIn) -> bool:
@@ -127,7 +120,7 @@ async def create_schema(call: Call) -> str:
     database = call.ident("database")
     body: SchemaIn = await call.body(SchemaIn)
     mode = call.create_mode()
-    name = body_name(body.name)
+    name = ident(body.name)
     is_transient = transient(call, body)
     await call.run(lambda: call.domain.schemas.create(
         call.ctx, database, name, mode, transient=is_transient, managed_access=bool(body.managed_access),
@@ -147,7 +140,7 @@ async def create_or_alter_schema(call: Call) -> str:
     database = call.ident("database")
     name = call.ident("name")
     body: SchemaIn = await call.body(SchemaIn)
-    if body_name(body.name) != name:
+    if ident(body.name) != name:
         raise bad_request("The name in the body must match the name in the path.")
     is_transient = transient(call, body)
     await call.run(lambda: call.domain.schemas.create_or_alter(
@@ -191,7 +184,7 @@ async def clone_schema(call: Call) -> str:
         raise errors.SnowflakeError(
             "002040", "0A000", "Unsupported feature 'CLONE ... AT | BEFORE': snowfort keeps no time travel history.", 400
         )
-    target = body_name(body.name)
+    target = ident(body.name)
     kind_given = call.text("kind") or body.kind
     is_transient = transient(call, body) if kind_given else None
     await call.run(lambda: call.domain.schemas.clone(

@@ -16,7 +16,7 @@ from snowfort.catalog.store import Obj
 from snowfort.domain import names
 from snowfort.domain.stages import MAX_PRESIGNED_TTL_S, Location, clean_path
 from snowfort.protocols.files import absolute
-from snowfort.protocols.rest.http import OK, Call, bad_request, iso, listed, route
+from snowfort.protocols.rest.http import OK, Call, bad_request, ident, iso, listed, route
 
 
 class DirectoryTableIn(BaseModel):
@@ -80,13 +80,6 @@ def model(call: Call, database: Obj, schema: Obj, obj: Obj) -> dict[str, Any]:
     return out
 
 
-def body_name(name: str) -> str:
-    try:
-        return names.normalize(name)
-    except errors.SnowflakeError:
-        raise bad_request(f"Invalid identifier '{name}' for 'name'.") from None
-
-
 def parts(call: Call, key: str = "name") -> list[str]:
     return [call.ident("database"), call.ident("schema"), call.ident(key)]
 
@@ -107,7 +100,7 @@ async def create_stage(call: Call) -> str:
         raise bad_request(f"Invalid value '{encryption}' for 'encryption.type': an internal stage takes "
                           "SNOWFLAKE_FULL or SNOWFLAKE_SSE.")
     directory = body.directory_table.model_dump(exclude_none=True) if body.directory_table else None
-    target = [call.ident("database"), call.ident("schema"), body_name(body.name)]
+    target = [call.ident("database"), call.ident("schema"), ident(body.name)]
     await call.run(lambda: call.domain.stages.create(
         call.ctx, target, mode, temporary=body.kind == "TEMPORARY", directory=directory, encryption=encryption,
         comment=body.comment,

@@ -14,7 +14,7 @@ from snowfort import errors
 from snowfort.catalog.store import Obj
 from snowfort.domain import names
 from snowfort.domain.warehouses import DEFAULTS, stamp
-from snowfort.protocols.rest.http import OK, Call, bad_request, iso, listed, route
+from snowfort.protocols.rest.http import OK, Call, bad_request, ident, iso, listed, route
 
 Scalar = str | bool | int | None
 
@@ -48,13 +48,6 @@ class RenameIn(BaseModel):
     name: str
 
 
-def body_name(name: str) -> str:
-    try:
-        return names.normalize(name)
-    except errors.SnowflakeError:
-        raise bad_request(f"Invalid identifier '{name}' for 'name'.") from None
-
-
 def properties(body: WarehouseIn) -> dict[str, Any]:
     """The body's properties as CREATE WAREHOUSE takes them (WAIT_FOR_COMPLETION only matters
     while a resize runs, which here is instant)."""
@@ -62,7 +55,7 @@ def properties(body: WarehouseIn) -> dict[str, Any]:
     if isinstance(values.get("comment"), (bool, int)):
         raise bad_request("Invalid value for 'comment': expected a string.")
     if "resource_monitor" in values:
-        values["resource_monitor"] = body_name(str(values["resource_monitor"]))
+        values["resource_monitor"] = ident(str(values["resource_monitor"]))
     return values
 
 
@@ -130,7 +123,7 @@ async def list_warehouses(call: Call) -> list[dict[str, Any]]:
 async def create_warehouse(call: Call) -> str:
     body: WarehouseIn = await call.body(WarehouseIn)
     mode = call.create_mode()
-    name = body_name(body.name)
+    name = ident(body.name)
     values = properties(body)
     await call.run(lambda: call.domain.warehouses.create(call.ctx, name, mode, values))
     return OK
@@ -145,7 +138,7 @@ async def fetch_warehouse(call: Call) -> dict[str, Any]:
 async def create_or_alter_warehouse(call: Call) -> str:
     name = call.ident("name")
     body: WarehouseIn = await call.body(WarehouseIn)
-    if body_name(body.name) != name:
+    if ident(body.name) != name:
         raise bad_request("The name in the body must match the name in the path.")
     values = properties(body)
     await call.run(lambda: call.domain.warehouses.create_or_alter(call.ctx, name, values))
@@ -183,7 +176,7 @@ async def rename_warehouse(call: Call) -> str:
     name = call.ident("name")
     if_exists = call.flag("ifExists")
     body: RenameIn = await call.body(RenameIn)
-    new_name = body_name(body.name)
+    new_name = ident(body.name)
     session = call.session
 
     def work() -> None:

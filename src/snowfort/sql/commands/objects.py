@@ -82,8 +82,12 @@ def unset_list(t: Tokens) -> list[str]:
 def create_database(t: Tokens, env: Env) -> Result:
     head = create_head(t, "DATABASE")
     name = one_name(t.qualified())
-    if t.is_("CLONE"):
-        raise errors.unsupported("CREATE DATABASE ... CLONE")
+    if t.accept("CLONE"):
+        source = one_name(t.qualified())
+        if t.is_("AT") or t.is_("BEFORE"):
+            raise errors.unsupported("CLONE ... AT|BEFORE (time travel)")
+        t.end()
+        return status(env.domain.databases.clone(env.ctx, source, name, head.mode))
     props = t.properties()
     comment = props.pop("COMMENT", None)
     retention = int(props.pop("DATA_RETENTION_TIME_IN_DAYS", 1) or 0)
@@ -99,8 +103,14 @@ def create_database(t: Tokens, env: Env) -> Result:
 def create_schema(t: Tokens, env: Env) -> Result:
     head = create_head(t, "SCHEMA")
     database, name = split_schema(t.qualified())
-    if t.is_("CLONE"):
-        raise errors.unsupported("CREATE SCHEMA ... CLONE")
+    if t.accept("CLONE"):
+        source_database, source = split_schema(t.qualified())
+        if t.is_("AT") or t.is_("BEFORE"):
+            raise errors.unsupported("CLONE ... AT|BEFORE (time travel)")
+        t.end()
+        transient = True if "TRANSIENT" in head.modifiers else None
+        return status(env.domain.schemas.clone(env.ctx, source_database, source, database, name, head.mode,
+                                               transient=transient))
     managed = t.accept("WITH", "MANAGED", "ACCESS")
     props = t.properties()
     comment = props.pop("COMMENT", None)
