@@ -120,3 +120,23 @@ def test_rest_needs_a_session(server: Server) -> None:
         urllib.request.urlopen(request, timeout=10)
     assert err.value.code == 401
     assert json.loads(err.value.read())["code"] == "390111"
+
+
+def test_long_calls_answer_202_and_the_client_polls(fresh_server: Server) -> None:
+    """With SNOWFORT_REST_ASYNC_AFTER=0 every REST call outlives its request: the server answers
+    202 + Location and snowflake.core polls /api/v2/results/<handle> for the real answer."""
+    fresh_server.env["SNOWFORT_REST_ASYNC_AFTER"] = "0"
+    fresh_server.start()
+    with fresh_server.connect() as conn:
+        root = Root(conn)
+        name = unique("RDB")
+        root.databases.create(Database(name=name))
+        assert root.databases[name].fetch().name == name
+        with pytest.raises(ConflictError):
+            root.databases.create(Database(name=name))
+        code, answer = rest(fresh_server, conn, "GET", f"/api/v2/databases/{name}")
+        assert code == 202 and answer["resultHandler"]
+        code, answer = rest(fresh_server, conn, "GET", f"/api/v2/results/{answer['resultHandler']}")
+        assert (code, answer["name"]) == (200, name)
+        code, answer = rest(fresh_server, conn, "GET", "/api/v2/results/no-such-handle")
+        assert code == 404

@@ -8,7 +8,7 @@ import pkgutil
 
 from starlette.routing import BaseRoute
 
-_SHARED = {"http", "contract"}
+_SHARED = {"contract"}
 
 
 def collect() -> list[BaseRoute]:

@@ -8,6 +8,7 @@ the handler parses, calls the domain, and returns a model dict, a list or a stat
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import logging
 import os
@@ -161,38 +162,107 @@ class Call:
 Handler = Callable[[Call], Awaitable[Any]]
 
 
+class Pending:
+    """REST calls still running after ASYNC_AFTER_S: answered 202 with a Location the client
+    polls (GET /api/v2/results/<handle>), as Snowflake does for long operations."""
+
+    def __init__(self) -> None:
+        self.calls: dict[str, tuple[int, asyncio.Task[Response]]] = {}
+
+    @staticmethod
+    def of(request: Request) -> Pending:
+        state = request.app.state
+        if not hasattr(state, "rest_pending"):
+            state.rest_pending = Pending()
+        return state.rest_pending
+
+
+def accepted(handle: str, request_id: str) -> JSON:
+    body = {
+        "code": "392604",
+        "message": "Request execution in progress. Use the provided location header or result handler ID "
+        "to perform query monitoring and management.",
+        "resultHandler": handle,
+    }
+    return JSON(body, status_code=202, headers={"Location": f"/api/v2/results/{handle}",
+                                                 "X-Snowflake-Request-ID": request_id})
+
+
+async def answer(handler: Handler, request: Request, sf: Snowfort, session: Session, request_id: str) -> Response:
+    try:
+        result = await handler(Call(request, sf, session))
+    except SnowflakeError as exc:
+        return error_response(exc, request_id)
+    except Exception:
+        log.exception("REST %s %s failed", request.method, request.url.path)
+        return error_response(errors.internal("unexpected error"), request_id)
+    if isinstance(result, Response):
+        return result
+    if isinstance(result, str):
+        result = {"status": result}
+    result = without_nulls(result)
+    if CONTRACT_DIR:
+        # The path as sent: a parameter may hold an encoded '/' (a stage file path, %2F).
+        raw_path = request.scope.get("raw_path", b"").decode("latin-1") or request.url.path
+        problems = contract.load(CONTRACT_DIR).check(request.method, raw_path, 200, orjson.loads(
+            orjson.dumps(result, default=_default)))
+        if problems:
+            log.error("REST answer breaks the spec: %s %s: %s", request.method, request.url.path, problems)
+            return error_response(errors.internal(f"contract: {'; '.join(problems)}"), request_id)
+    return JSON(result, headers={"X-Snowflake-Request-ID": request_id})
+
+
 def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     async def asgi(request: Request) -> Response:
         request_id = str(uuid.uuid4())
         sf: Snowfort = request.app.state.snowfort
         try:
             session = sf.sessions.authenticate(token_of(request))
-            result = await handler(Call(request, sf, session))
         except SnowflakeError as exc:
             return error_response(exc, request_id)
-        except Exception:
-            log.exception("REST %s %s failed", request.method, request.url.path)
-            return error_response(errors.internal("unexpected error"), request_id)
-        if isinstance(result, Response):
-            return result
-        if isinstance(result, str):
-            result = {"status": result}
-        result = without_nulls(result)
-        if CONTRACT_DIR:
-            # The path as sent: a parameter may hold an encoded '/' (a stage file path, %2F).
-            raw_path = request.scope.get("raw_path", b"").decode("latin-1") or request.url.path
-            problems = contract.load(CONTRACT_DIR).check(request.method, raw_path, 200, orjson.loads(
-                orjson.dumps(result, default=_default)))
-            if problems:
-                log.error("REST answer breaks the spec: %s %s: %s", request.method, request.url.path, problems)
-                return error_response(errors.internal(f"contract: {'; '.join(problems)}"), request_id)
-        return JSON(result, headers={"X-Snowflake-Request-ID": request_id})
+        # The body is read before the call may outlive this request.
+        await request.body()
+        task = asyncio.ensure_future(answer(handler, request, sf, session, request_id))
+        done, _ = await asyncio.wait({task}, timeout=async_after())
+        if done:
+            return task.result()
+        handle = str(uuid.uuid4())
+        Pending.of(request).calls[handle] = (session.id, task)
+        return accepted(handle, request_id)
 
     return asgi
 
 
+def async_after() -> float:
+    return float(os.environ.get("SNOWFORT_REST_ASYNC_AFTER", "10"))
+
+
+async def fetch_result(request: Request) -> Response:
+    """GET /api/v2/results/{result_handler}: the answer of a call that went on past 202."""
+    request_id = str(uuid.uuid4())
+    sf: Snowfort = request.app.state.snowfort
+    try:
+        session = sf.sessions.authenticate(token_of(request))
+    except SnowflakeError as exc:
+        return error_response(exc, request_id)
+    handle = request.path_params["result_handler"]
+    pending = Pending.of(request)
+    entry = pending.calls.get(handle)
+    if entry is None or entry[0] != session.id:
+        return error_response(SnowflakeError("000709", "02000", f"Result '{handle}' not found.", 404), request_id)
+    task = entry[1]
+    done, _ = await asyncio.wait({task}, timeout=min(async_after(), 5.0))
+    if not done:
+        return accepted(handle, request_id)
+    del pending.calls[handle]
+    return task.result()
+
+
 def route(path: str, handler: Handler, methods: Sequence[str]) -> Route:
     return Route(f"/api/v2{path}", endpoint(handler), methods=list(methods))
+
+
+routes = [Route("/api/v2/results/{result_handler}", fetch_result, methods=["GET"])]
 
 
 def without_nulls(value: Any) -> Any:
