@@ -38,6 +38,8 @@ class Session:
     # The session's own DuckDB connection, opened on first use.
     duck: Any = None
     duck_timezone: str = "UTC"
+    # Recent SELECT translations of this session (sql/executor.py PlanCache).
+    plans: Any = field(default_factory=lambda: _plan_cache())
 
     @property
     def id(self) -> int:
@@ -156,6 +158,12 @@ class SessionStore:
         if state != session.saved_state:
             session.saved_state = state
             self.catalog.update_session_state(session.id, {"user_name": session.ctx.user_name, **state})
+
+
+def _plan_cache() -> Any:
+    from snowfort.sql.executor import PlanCache  # the SQL layer owns plans; sessions only keep them
+
+    return PlanCache()
 
 
 def _apply_state(ctx: Ctx, state: dict) -> None:

@@ -11,6 +11,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -48,6 +49,42 @@ if TYPE_CHECKING:
 
 VERSION = "9.40.1"
 RESULT_CACHE_SIZE = 256
+
+
+@dataclass
+class Plan:
+    """A SELECT's DuckDB translation, and the (table, privilege) checks it needs on every run."""
+
+    duck_sql: str
+    checks: list[tuple[list[str], str | None]]
+    cacheable: bool = True
+
+
+class PlanCache:
+    """A session's recent SELECT translations (sqlglot parsing and rewriting cost more than
+    running a small query)."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._items: OrderedDict[tuple[Any, ...], Plan] = OrderedDict()
+        self._size = size
+
+    def get(self, key: tuple[Any, ...]) -> Plan | None:
+        plan = self._items.get(key)
+        if plan is not None:
+            self._items.move_to_end(key)
+        return plan
+
+    def put(self, key: tuple[Any, ...], plan: Plan) -> None:
+        self._items[key] = plan
+        while len(self._items) > self._size:
+            self._items.popitem(last=False)
+
+
+def plan_key(env: Env, sql: str) -> tuple[Any, ...]:
+    """Names resolve, and session functions answer, by the session's role, database, schema and
+    warehouse: a plan holds only while they stay the same."""
+    ctx = env.ctx
+    return sql, ctx.role, ctx.database, ctx.schema, ctx.warehouse, parameter_value(ctx.params, "TIMEZONE")
 
 
 class ResultCache:
@@ -179,6 +216,12 @@ class Executor:
         raw = commands.find_raw(sql)
         if raw is not None:
             return status("") if describe_only else raw(sql, env)
+        plan = None if describe_only else env.session.plans.get(plan_key(env, sql))
+        if plan is not None:
+            try:
+                return self._run_plan(env, plan)
+            except duckdb.Error as exc:
+                raise translate(exc) from None
         tokens = Tokens(sql)
         if tokens.at_end():
             raise errors.SnowflakeError("000900", "42000", "Empty SQL statement.")
@@ -271,10 +314,12 @@ class Executor:
 
     def _prepare(
         self, env: Env, tree: exp.Expression, target: exp.Table | None, target_privilege: str | None,
-        needs_warehouse: list[bool] | None = None, source: str | None = None,
+        needs_warehouse: list[bool] | None = None, source: str | None = None, plan: Plan | None = None,
     ) -> str:
-        """Apply the rewrites and return DuckDB SQL; `target` is the statement's written table."""
+        """Apply the rewrites and return DuckDB SQL; `target` is the statement's written table.
+        `plan`, when given, records what a cached translation must check again."""
         used_tables = needs_warehouse if needs_warehouse is not None else []
+        plan = plan if plan is not None else Plan("", [])
 
         def resolve(parts: list[str], table: exp.Table) -> tuple[str, str, str] | None:
             if len(parts) == 1 and parts[0].startswith("__snowfort_result_"):
@@ -285,6 +330,7 @@ class Executor:
             ref, obj = self.domain.tables.resolve(env.ctx, parts, privilege) if privilege else \
                 self.domain.tables.resolve(env.ctx, parts)
             used_tables.append(True)
+            plan.checks.append((parts, privilege))
             return ref.database.name, ref.schema.name, obj.name
 
         registered: dict[str, pa.Table] = {}
@@ -297,11 +343,16 @@ class Executor:
                 )
             name = f"__snowfort_result_{len(registered)}"
             registered[name] = kept[1].table
+            plan.cacheable = False
             return name
 
         tree = transforms.name_projections(tree, source)
         tree = transforms.values_columns(tree)
-        tree = transforms.session_functions(tree, self._session_values(env))
+        values = self._session_values(env)
+        volatile = {"LAST_QUERY_ID", "CURRENT_AVAILABLE_ROLES"}
+        if any(isinstance(node, exp.Anonymous) and str(node.this).upper() in volatile for node in tree.find_all(exp.Anonymous)):
+            plan.cacheable = False  # their answers change between runs of the same text
+        tree = transforms.session_functions(tree, values)
         tree = transforms.result_scans(tree, register)
         tree = transforms.qualify_tables(tree, resolve)
         tree = transforms.uppercase_identifiers(tree)
@@ -342,13 +393,28 @@ class Executor:
 
     # -- statement kinds -------------------------------------------------------------------
     def _select(self, env: Env, tree: exp.Expression, describe_only: bool, source: str | None = None) -> Result:
-        sql = self._prepare(env, tree, None, None, source=source)
+        plan = Plan("", [])
+        sql = self._prepare(env, tree, None, None, source=source, plan=plan)
+        if source is not None and plan.cacheable:
+            plan.duck_sql = sql
+            env.session.plans.put(plan_key(env, source), plan)
         cursor = self._cursor(env)
         if describe_only:
             rel = cursor.sql(sql)
             columns = [column_from_duckdb(n, t) for n, t in zip(rel.columns, rel.types, strict=True)]
             return Result(columns, pa.table({c.name: pa.array([], pa.string()) for c in columns}), SELECT)
         rel = cursor.sql(sql)
+        columns = [column_from_duckdb(n, t) for n, t in zip(rel.columns, rel.types, strict=True)]
+        return Result(columns, rel.to_arrow_table(), SELECT)
+
+    def _run_plan(self, env: Env, plan: Plan) -> Result:
+        """A SELECT translated before in this session: the privilege checks run again (grants
+        may have changed), the translation does not."""
+        for parts, privilege in plan.checks:
+            self.domain.tables.resolve(env.ctx, parts, privilege)
+        if plan.checks:
+            self.domain.warehouses.ensure_running(env.ctx)
+        rel = self._cursor(env).sql(plan.duck_sql)
         columns = [column_from_duckdb(n, t) for n, t in zip(rel.columns, rel.types, strict=True)]
         return Result(columns, rel.to_arrow_table(), SELECT)
 
