@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -132,6 +134,28 @@ def conn(server: Server) -> Iterator[Any]:
 def cur(conn: Any) -> Iterator[Any]:
     with conn.cursor() as c:
         yield c
+
+
+@pytest.fixture
+def root(conn: Any) -> Any:
+    """snowflake.core's Root over the test connection (it talks REST on the same host)."""
+    from snowflake.core import Root
+
+    return Root(conn)
+
+
+def rest(server: Server, conn: Any, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+    """A raw REST call with the connection's session token: (HTTP status, JSON body)."""
+    data = body if body is None or isinstance(body, bytes) else json.dumps(body).encode()
+    request = urllib.request.Request(
+        server.url + path, data=data, method=method,
+        headers={"Authorization": f'Snowflake Token="{conn.rest.token}"', "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
 
 
 def unique(prefix: str) -> str:

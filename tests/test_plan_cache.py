@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from snowflake.connector.errors import ProgrammingError
-
 from conftest import Server, unique
+from snowflake.connector.errors import ProgrammingError
 
 pytestmark = pytest.mark.connector5
 

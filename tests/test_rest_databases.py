@@ -5,19 +5,13 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import Server, unique
+from conftest import Server, rest, unique
 from snowflake.core import CreateMode, Root
 from snowflake.core.database import Database
 from snowflake.core.exceptions import ConflictError, NotFoundError
-
-
-@pytest.fixture
-def root(conn: Any) -> Iterator[Root]:
-    yield Root(conn)
 
 
 def test_create_fetch_list_drop(root: Root, cur: Any) -> None:
@@ -81,18 +75,6 @@ def test_privileges_apply_to_rest(server: Server, root: Root) -> None:
             public_root.databases[hidden].fetch()
         assert hidden not in [d.name for d in public_root.databases.iter()]
         root.databases[hidden].drop()
-
-
-def rest(server: Server, conn: Any, method: str, path: str, body: bytes | None = None) -> tuple[int, dict[str, Any]]:
-    request = urllib.request.Request(
-        server.url + path, data=body, method=method,
-        headers={"Authorization": f'Snowflake Token="{conn.rest.token}"', "Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())
 
 
 def test_bad_input_is_a_4xx_with_a_json_error(server: Server, conn: Any) -> None:

@@ -4,14 +4,11 @@ quoted-user grantee of the tutorial, ALL/FUTURE grants, and the errors."""
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import Server, unique
+from conftest import Server, rest, unique
 from snowflake.core import Root
 from snowflake.core._common import DeleteMode
 from snowflake.core.exceptions import APIError, ForbiddenError, NotFoundError
@@ -21,28 +18,12 @@ from snowflake.core.user import User
 
 
 @pytest.fixture
-def root(conn: Any) -> Iterator[Root]:
-    yield Root(conn)
-
-
-@pytest.fixture
 def role(root: Root) -> Iterator[str]:
     name = unique("GROLE")
     root.roles.create(Role(name=name))
     yield name
     root.roles[name].drop(if_exists=True)
 
-
-def rest(server: Server, conn: Any, method: str, path: str, body: bytes | None = None) -> tuple[int, Any]:
-    request = urllib.request.Request(
-        server.url + path, data=body, method=method,
-        headers={"Authorization": f'Snowflake Token="{conn.rest.token}"', "Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())
 
 
 def shown(cur: Any, role: str) -> set[tuple[str, str, str, str]]:

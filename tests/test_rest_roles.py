@@ -3,23 +3,15 @@ mode, the grants to, of and on a role, and the errors (404, 409, 403, 400)."""
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import Server, unique
+from conftest import Server, rest, unique
 from snowflake.core import CreateMode, Root
 from snowflake.core._common import DeleteMode
 from snowflake.core.exceptions import APIError, ConflictError, ForbiddenError, NotFoundError
 from snowflake.core.role import ContainingScope, Role, Securable
-
-
-@pytest.fixture
-def root(conn: Any) -> Iterator[Root]:
-    yield Root(conn)
 
 
 @pytest.fixture
@@ -29,17 +21,6 @@ def role(root: Root) -> Iterator[str]:
     yield name
     root.roles[name].drop(if_exists=True)
 
-
-def rest(server: Server, conn: Any, method: str, path: str, body: bytes | None = None) -> tuple[int, Any]:
-    request = urllib.request.Request(
-        server.url + path, data=body, method=method,
-        headers={"Authorization": f'Snowflake Token="{conn.rest.token}"', "Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())
 
 
 def test_create_list_drop_is_the_role_sql_sees(root: Root, cur: Any) -> None:

@@ -4,13 +4,10 @@ and :clone copying tables, rows and views."""
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import Server, unique
+from conftest import Server, rest, unique
 from snowflake.core import Clone, CreateMode, PointOfTimeOffset, Root
 from snowflake.core.database import Database
 from snowflake.core.exceptions import APIError, ConflictError, ForbiddenError, NotFoundError
@@ -19,22 +16,7 @@ from snowflake.core.schema import Schema
 OK = {"status": "Request successfully completed"}
 
 
-@pytest.fixture
-def root(conn: Any) -> Iterator[Root]:
-    yield Root(conn)
 
-
-def rest(server: Server, conn: Any, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-    data = body if body is None or isinstance(body, bytes) else json.dumps(body).encode()
-    request = urllib.request.Request(
-        server.url + path, data=data, method=method,
-        headers={"Authorization": f'Snowflake Token="{conn.rest.token}"', "Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())
 
 
 def code_of(err: pytest.ExceptionInfo[APIError]) -> str:

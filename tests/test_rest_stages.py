@@ -9,12 +9,11 @@ import hashlib
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Server, unique
+from conftest import Server, rest, unique
 from snowflake.core import CreateMode, Root
 from snowflake.core.exceptions import APIError, ConflictError, NotFoundError
 from snowflake.core.schema import SchemaResource
@@ -23,9 +22,6 @@ from snowflake.core.stage import PresignedUrlRequest, Stage, StageDirectoryTable
 TUTORIAL_BODY = b'{"name":"tutorial_stage","kind":"PERMANENT","directory_table":{"enable":true,"refresh_on_create":true,"auto_refresh":false}}'
 
 
-@pytest.fixture
-def root(conn: Any) -> Iterator[Root]:
-    yield Root(conn)
 
 
 @pytest.fixture
@@ -46,17 +42,6 @@ def files(tmp_path: Path) -> Path:
 def md5(data: bytes) -> str:
     return hashlib.md5(data, usedforsecurity=False).hexdigest()
 
-
-def rest(server: Server, conn: Any, method: str, path: str, body: bytes | None = None) -> tuple[int, Any]:
-    request = urllib.request.Request(
-        server.url + path, data=body, method=method,
-        headers={"Authorization": f'Snowflake Token="{conn.rest.token}"', "Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())
 
 
 def test_tutorial_create_fetch_list_drop(server: Server, conn: Any, cur: Any, schema: SchemaResource, db: str) -> None:

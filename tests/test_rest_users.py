@@ -4,22 +4,15 @@ mode, create-or-alter, roles granted to users, the password never answered, and 
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import Server, unique
+from conftest import Server, rest, unique
 from snowflake.core import CreateMode, Root
 from snowflake.core.exceptions import APIError, ConflictError, ForbiddenError, NotFoundError
 from snowflake.core.role import Role
 from snowflake.core.user import Securable, User
-
-
-@pytest.fixture
-def root(conn: Any) -> Iterator[Root]:
-    yield Root(conn)
 
 
 @pytest.fixture
@@ -29,17 +22,6 @@ def user(root: Root) -> Iterator[str]:
     yield name
     root.users[name].drop(if_exists=True)
 
-
-def rest(server: Server, conn: Any, method: str, path: str, body: bytes | None = None) -> tuple[int, Any]:
-    request = urllib.request.Request(
-        server.url + path, data=body, method=method,
-        headers={"Authorization": f'Snowflake Token="{conn.rest.token}"', "Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())
 
 
 def test_create_fetch_list_drop(server: Server, conn: Any, root: Root, cur: Any) -> None:

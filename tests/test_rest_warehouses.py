@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import Server, unique
+from conftest import Server, rest, unique
 from snowflake.core import CreateMode, Root
 from snowflake.core.exceptions import APIError, ConflictError, ForbiddenError, NotFoundError
 from snowflake.core.warehouse import Warehouse
@@ -17,9 +15,6 @@ from snowflake.core.warehouse import Warehouse
 OK = {"status": "Request successfully completed"}
 
 
-@pytest.fixture
-def root(conn: Any) -> Iterator[Root]:
-    yield Root(conn)
 
 
 @pytest.fixture
@@ -30,18 +25,6 @@ def wh_name(cur: Any) -> Iterator[str]:
     cur.execute("use role accountadmin")
     cur.execute(f"drop warehouse if exists {name}")
 
-
-def rest(server: Server, conn: Any, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-    data = body if body is None or isinstance(body, bytes) else json.dumps(body).encode()
-    request = urllib.request.Request(
-        server.url + path, data=data, method=method,
-        headers={"Authorization": f'Snowflake Token="{conn.rest.token}"', "Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())
 
 
 def code_of(err: pytest.ExceptionInfo[APIError]) -> str:
