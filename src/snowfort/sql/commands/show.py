@@ -184,7 +184,8 @@ def show_roles(t: Tokens, env: Env) -> Result:
     opts = show_head(t, "ROLES")
     d = env.domain
     me = d.catalog.get_by_id(env.ctx.user_id)
-    default_role = str(me.props.get("default_role") or "").upper() if me else ""
+    # Stored normalised (default_role = r1 is R1, "r1" stays r1), so it compares as is.
+    default_role = str(me.props.get("default_role") or "") if me else ""
     current = d.base.current_role_id(env.ctx)
     inherited = d.base.roles_of(env.ctx)
     rows = []
