@@ -37,10 +37,18 @@ class Settings:
     account: str = field(default_factory=lambda: _env("ACCOUNT", "SNOWFORT"))
     session_validity_s: int = field(default_factory=lambda: int(_env("SESSION_VALIDITY", "3600")))
     master_validity_s: int = field(default_factory=lambda: int(_env("MASTER_VALIDITY", "14400")))
+    # host[:port] of snowfort's own image registry, as repository URLs name it; empty means
+    # `127.0.0.1:<port>` (a stock Docker daemon allows plain HTTP only to 127.0.0.0/8). See `registry`.
+    registry_host: str = field(default_factory=lambda: _env("REGISTRY_HOST", ""))
 
     @property
     def catalog_database_url(self) -> str:
         return sqlalchemy_url(self.catalog_url) if self.catalog_url else f"sqlite:///{self.data_dir / 'catalog.sqlite'}"
+
+    @property
+    def registry(self) -> str:
+        """The registry's host[:port], lower case: SNOWFORT_REGISTRY_HOST, else 127.0.0.1:<port>."""
+        return (self.registry_host or f"127.0.0.1:{self.port}").strip().rstrip("/").lower()
 
     @property
     def warehouse_dir(self) -> Path:

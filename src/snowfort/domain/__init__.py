@@ -9,6 +9,7 @@ from snowfort.domain import account
 from snowfort.domain.base import Base
 from snowfort.domain.databases import Databases
 from snowfort.domain.grants import Grants
+from snowfort.domain.image_repositories import ImageRepositories
 from snowfort.domain.roles import Roles
 from snowfort.domain.schemas import Schemas
 from snowfort.domain.stages import Stages
@@ -35,6 +36,7 @@ class Domain:
         self.warehouses = Warehouses(self.base)
         self.tables = Tables(self.base)
         self.stages = Stages(self.base)
+        self.image_repositories = ImageRepositories(self.base)
 
     def start(self) -> None:
         """First start creates the account; every start attaches the existing databases."""

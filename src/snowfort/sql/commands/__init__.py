@@ -92,4 +92,4 @@ def find(t: Tokens) -> Handler | None:
 
 def load() -> None:
     # Importing the modules registers their handlers.
-    from snowfort.sql.commands import grants, objects, session, show, stages  # noqa: F401
+    from snowfort.sql.commands import grants, image_repositories, objects, session, show, stages  # noqa: F401
