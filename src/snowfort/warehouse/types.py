@@ -1,7 +1,7 @@
 """Snowflake column types for DuckDB results.
 
 A result column is described to the connector by a ``rowtype`` entry (see
-``/work/shared/reference/client-protocol.md`` section 2.2). ``SfColumn`` holds that
+``shared/reference/client-protocol.md`` section 2.2). ``SfColumn`` holds that
 description; ``column_from_duckdb`` / ``column_from_arrow`` derive it from what DuckDB
 reports. The encoders in ``snowfort.protocols.connector.rowsets`` read only the
 ``SfColumn`` (plus the Arrow data), so the SQL layer may also build ``SfColumn``s by hand,
