@@ -20,20 +20,19 @@ from decimal import Decimal
 from typing import Any
 
 import duckdb
+
+# The offline decoders are connector 4.x internals; 5.x decodes in its Rust core instead, so
+# the 5.x run does not collect this module (tests/conftest.py).
+import pandas as pd  # noqa: E402
 import pyarrow as pa
 import pytest
-
-from snowfort.protocols.connector.rowsets import arrow_rowset_base64, json_rowset, to_snowflake_arrow
-from snowfort.warehouse.types import SfColumn, column_from_arrow, column_from_duckdb, duckdb_text_cast
-
-# The offline decoders are connector 4.x internals; 5.x decodes in its Rust core instead.
-pytest.importorskip("snowflake.connector.arrow_context")
-pd = pytest.importorskip("pandas")
-
 from snowflake.connector.arrow_context import ArrowConverterContext  # noqa: E402
 from snowflake.connector.converter import SnowflakeConverter  # noqa: E402
 from snowflake.connector.cursor import ResultMetadataV2  # noqa: E402
 from snowflake.connector.result_batch import ArrowResultBatch, JSONResultBatch  # noqa: E402
+
+from snowfort.protocols.connector.rowsets import arrow_rowset_base64, json_rowset, to_snowflake_arrow
+from snowfort.warehouse.types import SfColumn, column_from_arrow, column_from_duckdb, duckdb_text_cast
 
 # --- the all-types query -----------------------------------------------------------------
 
