@@ -289,3 +289,11 @@ def test_session_timezone(server: Server) -> None:
         cur.execute("select current_timestamp()")
         stamp = cur.fetchone()[0]
         assert stamp.utcoffset() in (dt.timedelta(hours=-8), dt.timedelta(hours=-7))
+
+
+def test_bad_timezone_is_refused_when_set(cur: Any) -> None:
+    with pytest.raises(ProgrammingError) as err:
+        cur.execute("alter session set timezone = 'Mars/Olympus_Mons'")
+    assert err.value.errno == 2029
+    cur.execute("select 1")
+    assert cur.fetchone() == (1,)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlglot.tokens import TokenType
 
+from snowfort import errors
 from snowfort.domain import results
 from snowfort.domain.listing import like_matcher
 from snowfort.sql.commands import Env, handler
@@ -36,6 +38,16 @@ def parameter_value(params: dict[str, Any], name: str) -> Any:
     return params.get(name, PARAMETERS.get(name, (None,))[0])
 
 
+def check_timezone(value: Any) -> None:
+    """A zone must exist when it is set, not fail every later query."""
+    try:
+        ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise errors.SnowflakeError(
+            "002029", "22023", f"{errors.COMPILATION}Invalid value '{value}' for parameter 'TIMEZONE'."
+        ) from None
+
+
 def display(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -47,6 +59,8 @@ def alter_session(t: Tokens, env: Env) -> Result:
     t.expect("ALTER", "SESSION")
     if t.accept("SET"):
         for key, value in t.properties().items():
+            if key == "TIMEZONE":
+                check_timezone(value)
             env.ctx.params[key] = value
     else:
         t.expect("UNSET")
