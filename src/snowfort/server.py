@@ -10,6 +10,7 @@ from typing import Any
 
 from anyio import CapacityLimiter
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -24,6 +25,7 @@ from snowfort.protocols import files, rest
 from snowfort.protocols.connector import routes as connector
 from snowfort.protocols.connector.queries import QueryLog
 from snowfort.protocols.connector.wire import fail as connector_fail
+from snowfort.protocols.rest.http import EncodedSlashes
 from snowfort.sql.executor import Executor
 from snowfort.warehouse.engine import Engine
 
@@ -152,5 +154,6 @@ def build_app(settings: Settings) -> Starlette:
     return Starlette(
         routes=[Route("/snowfort/health", health), *connector.routes, *rest.routes, *files.routes],
         exception_handlers={404: not_found, 405: method_not_allowed, Exception: unexpected_error},
+        middleware=[Middleware(EncodedSlashes)],
         lifespan=lifespan,
     )

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 import orjson
 from anyio import to_thread
@@ -162,6 +163,26 @@ class Call:
 Handler = Callable[[Call], Awaitable[Any]]
 
 
+# Quoted identifiers may hold "/", which a client sends as %2F. Routing works on the decoded
+# path, so such a slash is carried through routing as this private-use character instead.
+ENCODED_SLASH = "\ue000"
+
+
+class EncodedSlashes:
+    """ASGI middleware for /api/v2: decode each path segment on its own, keeping %2F inside a
+    segment (as ENCODED_SLASH) so an object named "a/b" is still one path parameter."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        raw = scope.get("raw_path") if scope.get("type") == "http" else None
+        if raw and raw.startswith(b"/api/v2/") and b"%2f" in raw.lower():
+            segments = raw.decode("latin-1").split("/")
+            scope = {**scope, "path": "/".join(unquote(seg).replace("/", ENCODED_SLASH) for seg in segments)}
+        await self.app(scope, receive, send)
+
+
 class Pending:
     """REST calls still running after ASYNC_AFTER_S: answered 202 with a Location the client
     polls (GET /api/v2/results/<handle>), as Snowflake does for long operations."""
@@ -222,6 +243,8 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             return error_response(exc, request_id)
         # The body is read before the call may outlive this request.
         await request.body()
+        params = request.scope.get("path_params") or {}
+        request.scope["path_params"] = {k: v.replace(ENCODED_SLASH, "/") for k, v in params.items()}
         task = asyncio.ensure_future(answer(handler, request, sf, session, request_id))
         done, _ = await asyncio.wait({task}, timeout=async_after())
         if done:
