@@ -166,6 +166,23 @@ class Base:
             raise errors.does_not_exist("Schema", shown)
         return SchemaRef(db, sc)
 
+    def schemas_in_scope(
+        self, ctx: Ctx, scope: str, database: str | None, schema: str | None
+    ) -> list[tuple[Obj, Obj]]:
+        """(database, schema) pairs a SHOW ... IN ACCOUNT|DATABASE|SCHEMA (or a REST list) covers,
+        as far as the session can see them."""
+        if scope == "ACCOUNT":
+            dbs = [d for d in self.catalog.list(["DATABASE"]) if self.can_see(ctx, d)]
+            return [(d, s) for d in dbs for s in self.catalog.list(["SCHEMA"], d.id) if self.can_see(ctx, s)]
+        if scope == "DATABASE":
+            name = database or ctx.database
+            if name is None:
+                raise errors.no_current_database()
+            db = self.database(ctx, name, usage=False)
+            return [(db, s) for s in self.catalog.list(["SCHEMA"], db.id) if self.can_see(ctx, s)]
+        ref = self.schema(ctx, database, schema, usage=False)
+        return [(ref.database, ref.schema)]
+
     def schema_of(self, ctx: Ctx, parts: list[str]) -> tuple[SchemaRef, str]:
         """Resolve `[db.][schema.]name` (normalised parts) to its schema and the object name."""
         if len(parts) == 1:

@@ -36,6 +36,18 @@ class Databases(Objects):
         ctx.database, ctx.schema = name, "PUBLIC"
         return results.created("Database", name)
 
+    def create_or_alter(
+        self, ctx: Ctx, name: str, *, transient: bool, set_values: dict[str, Any], unset: list[str] | None = None
+    ) -> str:
+        """CREATE OR ALTER DATABASE: create it, or make an existing one match the definition."""
+        if self.catalog.get("DATABASE", 0, name) is None:
+            props = dict(set_values)
+            return self.create(
+                ctx, name, CreateMode.ERROR_IF_EXISTS, transient=transient, comment=props.pop("COMMENT", None),
+                retention_time=int(props.pop("DATA_RETENTION_TIME_IN_DAYS", 1)),
+            )
+        return self.alter(ctx, name, set_values=set_values, unset=unset)
+
     def clone(self, ctx: Ctx, source: str, target: str, mode: CreateMode) -> str:
         """CREATE DATABASE target CLONE source: a copy of its schemas, tables and rows now."""
         self.require_account(ctx, "CREATE DATABASE")

@@ -315,18 +315,7 @@ class Stages(Objects):
         self, ctx: Ctx, database: str | None, schema: str | None, scope: str = "SCHEMA",
     ) -> list[tuple[Obj, Obj, Obj]]:
         """(database, schema, stage) triples the session can see, for SHOW STAGES and REST lists."""
-        if scope == "ACCOUNT":
-            dbs = [d for d in self.catalog.list(["DATABASE"]) if self.can_see(ctx, d)]
-            schemas = [(d, s) for d in dbs for s in self.catalog.list(["SCHEMA"], d.id) if self.can_see(ctx, s)]
-        elif scope == "DATABASE":
-            name = database or ctx.database
-            if name is None:
-                raise errors.no_current_database()
-            db = self.database(ctx, name, usage=False)
-            schemas = [(db, s) for s in self.catalog.list(["SCHEMA"], db.id) if self.can_see(ctx, s)]
-        else:
-            ref = self.schema(ctx, database, schema, usage=False)
-            schemas = [(ref.database, ref.schema)]
+        schemas = self.schemas_in_scope(ctx, scope, database, schema)
         return [(db, sc, obj) for db, sc in schemas for obj in self.catalog.list([STAGE.name], sc.id)
                 if self._visible(ctx, obj)]
 

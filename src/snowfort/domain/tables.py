@@ -11,6 +11,7 @@ from snowfort.domain import kinds, names, results
 from snowfort.domain.base import Objects, SchemaRef
 from snowfort.domain.context import Ctx
 from snowfort.domain.results import CreateMode
+from snowfort.warehouse.types import column_from_duckdb
 
 
 def duck_name(ref: SchemaRef, name: str) -> str:
@@ -114,17 +115,7 @@ class Tables(Objects):
     def list(self, ctx: Ctx, kind: str | None, database: str | None, schema: str | None,
              scope: str = "SCHEMA") -> list[tuple[Obj, Obj, Obj]]:
         """(database, schema, table) triples visible to the session, for SHOW TABLES/VIEWS/OBJECTS."""
-        if scope == "ACCOUNT":
-            dbs = [d for d in self.catalog.list(["DATABASE"]) if self.can_see(ctx, d)]
-            schemas = [(d, s) for d in dbs for s in self.catalog.list(["SCHEMA"], d.id) if self.can_see(ctx, s)]
-        elif scope == "DATABASE":
-            db = self.database(ctx, database or ctx.database or "", usage=False) if (database or ctx.database) else None
-            if db is None:
-                raise errors.no_current_database()
-            schemas = [(db, s) for s in self.catalog.list(["SCHEMA"], db.id) if self.can_see(ctx, s)]
-        else:
-            ref = self.schema(ctx, database, schema, usage=False)
-            schemas = [(ref.database, ref.schema)]
+        schemas = self.schemas_in_scope(ctx, scope, database, schema)
         wanted = ["TABLE", "VIEW"] if kind is None else [kind]
         out = []
         for db, sc in schemas:
@@ -132,6 +123,21 @@ class Tables(Objects):
                 if self.visible(ctx, obj):
                     out.append((db, sc, obj))
         return out
+
+    def columns(self, db: Obj, sc: Obj, obj: Obj) -> list[tuple[str, str, bool, str | None]]:
+        """(name, Snowflake type text, nullable, default) of a table's or view's columns. Declared
+        semi-structured types (OBJECT, ARRAY) are kept in the catalog: DuckDB has only JSON."""
+        declared = obj.props.get("column_types", {})
+        return [
+            (name, declared.get(name) or column_from_duckdb(name, duck_type).sql_type(), nullable, default)
+            for name, duck_type, nullable, default in self.engine.table_columns(db.name, sc.name, obj.name)
+        ]
+
+    def row_count(self, db: Obj, sc: Obj, obj: Obj) -> int | None:
+        try:
+            return self.engine.row_count(db.name, sc.name, obj.name)
+        except Exception:  # a size estimate must never fail a SHOW
+            return None
 
     def drop_session_temporaries(self, session_id: int) -> None:
         """Temporary tables end with their session."""

@@ -69,6 +69,23 @@ class Engine:
     def drop_schema(self, database: str, schema: str) -> None:
         self._run(f"DROP SCHEMA IF EXISTS {dq(database)}.{dq(schema)} CASCADE")
 
+    def table_columns(self, database: str, schema: str, table: str) -> list[tuple[str, str, bool, str | None]]:
+        """(name, DuckDB type, nullable, default) of a table's or view's columns, in order."""
+        rows = self.cursor().execute(
+            "SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns "
+            "WHERE table_catalog = ? AND table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+            [database, schema, table],
+        ).fetchall()
+        return [(name, kind, nullable == "YES", default) for name, kind, nullable, default in rows]
+
+    def row_count(self, database: str, schema: str, table: str) -> int | None:
+        """DuckDB's estimate of a table's rows (what SHOW TABLES prints), None if unknown."""
+        row = self.cursor().execute(
+            "SELECT estimated_size FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? AND table_name = ?",
+            [database, schema, table],
+        ).fetchone()
+        return None if row is None else int(row[0])
+
     def close(self) -> None:
         with self._lock:
             self._root.close()

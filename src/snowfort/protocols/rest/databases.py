@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict
 from snowfort import errors
 from snowfort.catalog.store import Obj
 from snowfort.domain import names
-from snowfort.domain.results import CreateMode
 from snowfort.protocols.rest.http import OK, Call, ident, iso, listed, route
 
 
@@ -103,17 +102,13 @@ async def create_or_alter_database(call: Call) -> str:
     body: DatabaseIn = await call.body(DatabaseIn)
     if ident(body.name) != name:
         raise errors.SnowflakeError("000400", "22000", "The name in the body must match the name in the path.", 400)
-    dbs = call.domain.databases
+    transient = (body.kind or "").upper() == "TRANSIENT"
+    unset = ["COMMENT"] if body.comment is None else None
 
-    def work() -> None:
-        if call.domain.catalog.get("DATABASE", 0, name) is None:
-            props = settable(body)
-            dbs.create(call.ctx, name, CreateMode.ERROR_IF_EXISTS, transient=(body.kind or "").upper() == "TRANSIENT",
-                       comment=props.pop("COMMENT", None),
-                       retention_time=int(props.pop("DATA_RETENTION_TIME_IN_DAYS", 1)))
-        else:
-            dbs.alter(call.ctx, name, set_values=settable(body),
-                      unset=["COMMENT"] if body.comment is None else None)
+    def work() -> str:
+        return call.domain.databases.create_or_alter(
+            call.ctx, name, transient=transient, set_values=settable(body), unset=unset
+        )
 
     await call.run(work)
     return OK

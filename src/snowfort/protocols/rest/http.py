@@ -107,6 +107,12 @@ class Call:
         """A path parameter as a stored name (quoted kept, unquoted upper-cased)."""
         return ident(self.request.path_params[key], key)
 
+    def schema_object(self, name: str | None = None) -> list[str]:
+        """[database, schema, object] of a schema-level resource path; `name` (a body's name, in
+        user spelling) replaces the path's {name}."""
+        last = ident(name) if name is not None else self.ident("name")
+        return [self.ident("database"), self.ident("schema"), last]
+
     def flag(self, key: str, default: bool = False) -> bool:
         raw = self.request.query_params.get(key)
         if raw is None or raw == "":

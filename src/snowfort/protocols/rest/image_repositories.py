@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, StrictStr
 
 from snowfort.catalog.store import Obj
 from snowfort.domain import names
-from snowfort.protocols.rest.http import OK, Call, ident, iso, listed, route
+from snowfort.protocols.rest.http import OK, Call, iso, listed, route
 
 
 class ImageRepositoryIn(BaseModel):
@@ -36,10 +36,6 @@ def model(call: Call, database: Obj, schema: Obj, obj: Obj) -> dict[str, Any]:
     return out
 
 
-def parts(call: Call) -> list[str]:
-    return [call.ident("database"), call.ident("schema"), call.ident("name")]
-
-
 async def list_repositories(call: Call) -> list[dict[str, Any]]:
     database, schema = call.ident("database"), call.ident("schema")
     items = await call.run(lambda: call.domain.image_repositories.list(call.ctx, database, schema))
@@ -49,26 +45,26 @@ async def list_repositories(call: Call) -> list[dict[str, Any]]:
 async def create_repository(call: Call) -> str:
     body: ImageRepositoryIn = await call.body(ImageRepositoryIn)
     mode = call.create_mode()
-    target = [call.ident("database"), call.ident("schema"), ident(body.name)]
+    target = call.schema_object(body.name)
     await call.run(lambda: call.domain.image_repositories.create(call.ctx, target, mode))
     return OK
 
 
 async def fetch_repository(call: Call) -> dict[str, Any]:
-    target = parts(call)
+    target = call.schema_object()
     ref, obj = await call.run(lambda: call.domain.image_repositories.get(call.ctx, target))
     return model(call, ref.database, ref.schema, obj)
 
 
 async def drop_repository(call: Call) -> str:
-    target = parts(call)
+    target = call.schema_object()
     if_exists = call.flag("ifExists")
     await call.run(lambda: call.domain.image_repositories.drop(call.ctx, target, if_exists))
     return OK
 
 
 async def list_images(call: Call) -> list[dict[str, Any]]:
-    target = parts(call)
+    target = call.schema_object()
     images = await call.run(lambda: call.domain.image_repositories.list_images(call.ctx, target))
     return [{"created_on": iso(i.created_on), "image_name": i.image_name, "tags": i.tags, "digest": i.digest,
              "image_path": i.image_path} for i in images]

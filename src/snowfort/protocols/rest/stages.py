@@ -16,7 +16,7 @@ from snowfort.catalog.store import Obj
 from snowfort.domain import names
 from snowfort.domain.stages import MAX_PRESIGNED_TTL_S, Location, clean_path
 from snowfort.protocols.files import absolute
-from snowfort.protocols.rest.http import OK, Call, bad_request, ident, iso, listed, route
+from snowfort.protocols.rest.http import OK, Call, bad_request, iso, listed, route
 
 
 class DirectoryTableIn(BaseModel):
@@ -80,10 +80,6 @@ def model(call: Call, database: Obj, schema: Obj, obj: Obj) -> dict[str, Any]:
     return out
 
 
-def parts(call: Call, key: str = "name") -> list[str]:
-    return [call.ident("database"), call.ident("schema"), call.ident(key)]
-
-
 async def list_stages(call: Call) -> list[dict[str, Any]]:
     database, schema = call.ident("database"), call.ident("schema")
     items = await call.run(lambda: call.domain.stages.list(call.ctx, database, schema))
@@ -100,7 +96,7 @@ async def create_stage(call: Call) -> str:
         raise bad_request(f"Invalid value '{encryption}' for 'encryption.type': an internal stage takes "
                           "SNOWFLAKE_FULL or SNOWFLAKE_SSE.")
     directory = body.directory_table.model_dump(exclude_none=True) if body.directory_table else None
-    target = [call.ident("database"), call.ident("schema"), ident(body.name)]
+    target = call.schema_object(body.name)
     await call.run(lambda: call.domain.stages.create(
         call.ctx, target, mode, temporary=body.kind == "TEMPORARY", directory=directory, encryption=encryption,
         comment=body.comment,
@@ -109,20 +105,20 @@ async def create_stage(call: Call) -> str:
 
 
 async def fetch_stage(call: Call) -> dict[str, Any]:
-    target = parts(call)
+    target = call.schema_object()
     ref, obj = await call.run(lambda: call.domain.stages.get(call.ctx, target))
     return model(call, ref.database, ref.schema, obj)
 
 
 async def drop_stage(call: Call) -> str:
-    target = parts(call)
+    target = call.schema_object()
     if_exists = call.flag("ifExists")
     await call.run(lambda: call.domain.stages.drop(call.ctx, target, if_exists))
     return OK
 
 
 async def list_files(call: Call) -> list[dict[str, Any]]:
-    target = tuple(parts(call))
+    target = tuple(call.schema_object())
     pattern = call.text("pattern")
     files = await call.run(lambda: call.domain.stages.list_files(call.ctx, Location(target), pattern or None))
     return [{"name": f.name, "size": str(f.size), "md5": f.md5, "last_modified": f.last_modified_text}
@@ -130,7 +126,7 @@ async def list_files(call: Call) -> list[dict[str, Any]]:
 
 
 async def presigned_url(call: Call) -> dict[str, Any]:
-    target = tuple(parts(call))
+    target = tuple(call.schema_object())
     body: PresignedUrlIn = await call.body(PresignedUrlIn)
     ttl = 3600 if body.expiration_time is None else body.expiration_time
     if not 0 < ttl <= MAX_PRESIGNED_TTL_S:

@@ -14,7 +14,6 @@ from snowfort.sql.commands import Env, handler
 from snowfort.sql.commands.grants import securable_kind
 from snowfort.sql.lexer import Tokens
 from snowfort.sql.result import Result, rows_result
-from snowfort.warehouse.types import column_from_duckdb
 
 
 @dataclass
@@ -150,8 +149,7 @@ def warehouse_row(env: Env, wh: Obj) -> list[Any]:
     p = wh.props
     owner = env.domain.base.owner_name(wh)
     started = p.get("state") == "STARTED"
-    default_wh = env.domain.catalog.get_by_id(env.ctx.user_id)
-    is_default = default_wh is not None and str(default_wh.props.get("default_warehouse") or "").upper() == wh.name
+    is_default = env.domain.warehouses.is_default(env.ctx, wh)
     return [
         wh.name, p.get("state"), p.get("warehouse_type", "STANDARD"), p.get("warehouse_size", "X-Small"),
         p.get("min_cluster_count", 1), p.get("max_cluster_count", 1), 1 if started else 0, 0, 0,
@@ -262,17 +260,6 @@ def table_scope(env: Env, opts: ShowOptions) -> tuple[str, str | None, str | Non
     return "SCHEMA", None, None
 
 
-def row_count(env: Env, db: Obj, sc: Obj, obj: Obj) -> int | None:
-    try:
-        cur = env.domain.engine.cursor()
-        return cur.execute(
-            "SELECT estimated_size FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? AND table_name = ?",
-            [db.name, sc.name, obj.name],
-        ).fetchone()[0]  # type: ignore[index]
-    except Exception:  # a size estimate must never fail a SHOW
-        return None
-
-
 @handler("SHOW", "TABLES")
 def show_tables(t: Tokens, env: Env) -> Result:
     opts = show_head(t, "TABLES")
@@ -283,7 +270,7 @@ def show_tables(t: Tokens, env: Env) -> Result:
         owner = env.domain.base.owner_name(obj)
         kind = "TEMPORARY" if obj.props.get("temporary") else "TRANSIENT" if obj.props.get("transient") else "TABLE"
         rows.append([
-            obj.created_on, obj.name, db.name, sc.name, kind, obj.comment or "", "", row_count(env, db, sc, obj), 0,
+            obj.created_on, obj.name, db.name, sc.name, kind, obj.comment or "", "", env.domain.tables.row_count(db, sc, obj), 0,
             owner, "1", "OFF", "OFF", "OFF", None, None, "N", "N", owner_type(owner), "N", None, "N", "N", "N", "N",
         ])
     return rows_result(TABLE_COLUMNS, rows)
@@ -318,7 +305,7 @@ def show_objects(t: Tokens, env: Env) -> Result:
     for db, sc, obj in items:
         owner = env.domain.base.owner_name(obj)
         rows.append([obj.created_on, obj.name, db.name, sc.name, obj.kind, obj.comment or "", "",
-                     row_count(env, db, sc, obj) if obj.kind == "TABLE" else None, 0, owner, "1", owner_type(owner)])
+                     env.domain.tables.row_count(db, sc, obj) if obj.kind == "TABLE" else None, 0, owner, "1", owner_type(owner)])
     return rows_result(OBJECT_COLUMNS, rows)
 
 
@@ -327,22 +314,6 @@ COLUMN_COLUMNS = [
     ("null?", "text"), ("default", "text"), ("kind", "text"), ("expression", "text"), ("comment", "text"),
     ("database_name", "text"), ("autoincrement", "text"), ("schema_evolution_record", "text"),
 ]
-
-
-def duck_columns(env: Env, db: Obj, sc: Obj, obj: Obj) -> list[tuple[str, str, bool, str | None]]:
-    """(name, Snowflake type text, nullable, default) of a table's columns, from DuckDB."""
-    cur = env.domain.engine.cursor()
-    rows = cur.execute(
-        "SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns "
-        "WHERE table_catalog = ? AND table_schema = ? AND table_name = ? ORDER BY ordinal_position",
-        [db.name, sc.name, obj.name],
-    ).fetchall()
-    declared = obj.props.get("column_types", {})
-    out = []
-    for name, duck_type, nullable, default in rows:
-        sf_type = declared.get(name) or column_from_duckdb(name, duck_type).sql_type()
-        out.append((name, sf_type, nullable == "YES", default))
-    return out
 
 
 @handler("SHOW", "COLUMNS")
@@ -362,7 +333,7 @@ def show_columns(t: Tokens, env: Env) -> Result:
     ref, obj = env.domain.tables.resolve(env.ctx, parts)
     match = like_matcher(like)
     rows = []
-    for name, sf_type, nullable, default in duck_columns(env, ref.database, ref.schema, obj):
+    for name, sf_type, nullable, default in env.domain.tables.columns(ref.database, ref.schema, obj):
         if match(name):
             rows.append([obj.name, ref.schema.name, name, _json_type(sf_type), "true" if nullable else "false",
                          default or "", "COLUMN", "", "", ref.database.name, "", None])
@@ -393,7 +364,7 @@ def describe_table(t: Tokens, env: Env) -> Result:
     ref, obj = env.domain.tables.resolve(env.ctx, parts)
     rows = [
         [name, sf_type, "COLUMN", yn(nullable), default, "N", "N", None, None, None, None, None]
-        for name, sf_type, nullable, default in duck_columns(env, ref.database, ref.schema, obj)
+        for name, sf_type, nullable, default in env.domain.tables.columns(ref.database, ref.schema, obj)
     ]
     return rows_result(DESCRIBE_TABLE_COLUMNS, rows)
 
